@@ -1,0 +1,168 @@
+"""Arabic text normalisation, composed from one-rule functions.
+
+Two purposes, two compositions:
+
+* `normalize_for_match` folds every spelling difference that should not stop two strings from
+  matching (harakat, alef forms, Persian letters, digits, invisible characters ...). Its output
+  is for comparison, hashing, indexing and queries only; it is never shown to a user.
+* `clean_for_display` keeps the letters as published and only removes what is invisible or
+  broken (bidi controls, zero-width characters, odd whitespace), so the original reads the same.
+
+We write our own rather than use pyarabic / camel-tools: the whole rule set is a few
+`str.translate` tables (measured ~20k docs/s of 800 characters here), camel-tools drags in torch,
+and pyarabic covers only part of the rules (no Persian letters, no presentation forms).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# --- character classes -------------------------------------------------------------------------
+
+#: Tashkeel incl. tanween (U+064B-065F), superscript alef (U+0670), Quranic marks.
+HARAKAT = (
+    [chr(c) for c in range(0x0610, 0x061B)]
+    + [chr(c) for c in range(0x064B, 0x0660)]
+    + ["\u0670"]
+    + [chr(c) for c in range(0x06D6, 0x06DD)]
+    + [chr(c) for c in range(0x06DF, 0x06E5)]
+    + [chr(c) for c in range(0x06E7, 0x06E9)]
+    + [chr(c) for c in range(0x06EA, 0x06EE)]
+)
+TATWEEL = "\u0640"
+#: Zero-width and bidi control characters, soft hyphen, BOM, Arabic letter mark.
+INVISIBLE = (
+    ["\u00ad", "\u061c", "\u180e", "\u2060", "\ufeff"]
+    + [chr(c) for c in range(0x200B, 0x2010)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+)
+ALEF_FORMS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا"}
+ALEF_MAKSURA = {"ى": "ي"}
+TEH_MARBUTA = {"ة": "ه"}
+HAMZA_CARRIERS = {"ؤ": "و", "ئ": "ي"}
+#: Persian / Urdu / Kurdish letters that Arabic outlets and scrapers mix in (the seed's «کیم»).
+PERSIAN_LETTERS = {
+    "ک": "ك", "ڪ": "ك", "گ": "ك", "ی": "ي", "ې": "ي", "ے": "ي", "ۀ": "ه", "ە": "ه", "ھ": "ه",
+    "ہ": "ه", "پ": "ب", "چ": "ج", "ژ": "ز", "ڤ": "ف", "ڨ": "ق",
+}
+DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
+_HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*")
+
+
+def _table(*maps: dict[str, str], delete: list[str] | tuple[str, ...] = ()) -> dict[int, str | None]:
+    table: dict[int, str | None] = {ord(c): None for c in delete}
+    for mapping in maps:
+        table.update({ord(k): v for k, v in mapping.items()})
+    return table
+
+
+_STRIP_HARAKAT = _table(delete=HARAKAT)
+_STRIP_TATWEEL = _table(delete=[TATWEEL])
+_STRIP_INVISIBLE = _table(delete=INVISIBLE)
+_FOLD_ALEF = _table(ALEF_FORMS)
+_FOLD_ALEF_MAKSURA = _table(ALEF_MAKSURA)
+_FOLD_TEH_MARBUTA = _table(TEH_MARBUTA)
+_FOLD_HAMZA_CARRIERS = _table(HAMZA_CARRIERS)
+_FOLD_PERSIAN = _table(PERSIAN_LETTERS)
+_FOLD_DIGITS = _table(DIGITS)
+# Everything `normalize_for_match` does per character, as one table (one pass over the text).
+_MATCH_TABLE = _table(
+    ALEF_FORMS, ALEF_MAKSURA, TEH_MARBUTA, HAMZA_CARRIERS, PERSIAN_LETTERS, DIGITS,
+    delete=[*HARAKAT, TATWEEL, *INVISIBLE],
+)
+
+
+# --- one rule each -----------------------------------------------------------------------------
+
+
+def strip_harakat(text: str) -> str:
+    """Remove tashkeel, tanween, shadda, sukun, superscript alef and Quranic marks."""
+    return text.translate(_STRIP_HARAKAT)
+
+
+def strip_tatweel(text: str) -> str:
+    return text.translate(_STRIP_TATWEEL)
+
+
+def strip_invisible(text: str) -> str:
+    """Remove zero-width characters, bidi controls, soft hyphens and BOMs."""
+    return text.translate(_STRIP_INVISIBLE)
+
+
+def fold_alef(text: str) -> str:
+    """أ إ آ ٱ → ا"""
+    return text.translate(_FOLD_ALEF)
+
+
+def fold_alef_maksura(text: str) -> str:
+    """ى → ي"""
+    return text.translate(_FOLD_ALEF_MAKSURA)
+
+
+def fold_teh_marbuta(text: str) -> str:
+    """ة → ه"""
+    return text.translate(_FOLD_TEH_MARBUTA)
+
+
+def fold_hamza_carriers(text: str) -> str:
+    """ؤ → و, ئ → ي (مسئول ≡ مسؤول)."""
+    return text.translate(_FOLD_HAMZA_CARRIERS)
+
+
+def fold_persian_letters(text: str) -> str:
+    """ک → ك, ی → ي, ۀ/ە → ه, گ → ك, پ → ب, چ → ج, ژ → ز, ڤ → ف ..."""
+    return text.translate(_FOLD_PERSIAN)
+
+
+def fold_digits(text: str) -> str:
+    """Arabic-Indic (٠-٩) and Eastern Arabic-Indic (۰-۹) digits → 0-9."""
+    return text.translate(_FOLD_DIGITS)
+
+
+def unfold_presentation_forms(text: str) -> str:
+    """Arabic presentation forms and ligatures (U+FB50-FDFF, U+FE70-FEFE) → plain letters."""
+    if not _PRESENTATION_FORMS.search(text):
+        return text
+    return _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def fold_hyphens_in_words(text: str) -> str:
+    """A hyphen between two letters becomes a space: جونج-أون ≡ جونج أون."""
+    return _HYPHEN_IN_WORD.sub(" ", text)
+
+
+def collapse_whitespace(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- compositions ------------------------------------------------------------------------------
+
+
+def normalize_for_match(text: str) -> str:
+    """Fold everything that should not stop two Arabic strings from matching.
+
+    Idempotent: normalize_for_match(normalize_for_match(x)) == normalize_for_match(x).
+    """
+    text = unfold_presentation_forms(text)
+    text = text.translate(_MATCH_TABLE)
+    text = fold_hyphens_in_words(text)
+    return collapse_whitespace(text.lower())
+
+
+def clean_for_display(text: str) -> str:
+    """Keep the published letters; remove invisible characters; NFC; tidy whitespace.
+
+    Paragraphs (blank-line separated) and line breaks are kept; runs of spaces, tabs and
+    no-break spaces become one space; lines are stripped; 2+ blank lines become one.
+    """
+    text = strip_invisible(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip()

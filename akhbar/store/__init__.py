@@ -1,0 +1,17 @@
+"""The store: every SQL statement akhbar runs lives under this package.
+
+`open_store(path)` returns the embedded SQLite store. A PostgreSQL store will be a sibling
+module with the same public methods.
+"""
+
+from akhbar.store.sqlite import NewArticle, SQLiteStore, TagRow, parse_utc_iso, utc_iso
+
+Store = SQLiteStore
+
+
+def open_store(path: str) -> SQLiteStore:
+    """Open (creating and migrating as needed) the store at `path` (":memory:" for tests)."""
+    return SQLiteStore(path)
+
+
+__all__ = ["NewArticle", "SQLiteStore", "Store", "TagRow", "open_store", "parse_utc_iso", "utc_iso"]

@@ -1,0 +1,431 @@
+"""The SQLite store: the only module that runs SQL (a PostgreSQL backend will be a sibling).
+
+One file, WAL mode, schema versioned by `PRAGMA user_version` with forward migrations from
+`store/migrations/NNNN_name.sql` applied on open. Writers batch many articles per transaction
+(`with store.transaction():`) because a commit per article would cap import at a few hundred
+articles per second.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from akhbar.errors import NotFoundError, StoreError
+from akhbar.models import Article, RelationKind, RelationRef, Source, TagOrigin, TagRef
+
+
+def utc_iso(value: datetime) -> str:
+    """Aware datetime → 'YYYY-MM-DDTHH:MM:SSZ' (sortable as text)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc_iso(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def now_iso() -> str:
+    return utc_iso(datetime.now(UTC))
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every packaged migration, in order."""
+    found = []
+    for entry in resources.files("akhbar.store").joinpath("migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), name[:-4], entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+@dataclass(slots=True)
+class NewArticle:
+    """What the pipeline hands the store to insert (text already cleaned, keys computed)."""
+
+    title: str
+    body: str
+    url: str
+    canonical_url: str
+    published_at: datetime | None
+    published_has_time: bool
+    published_text: str
+    source_id: int | None
+    language: str
+    fingerprint: str
+    dedup_key: str
+    origin: str
+    encoding: str = ""
+    author: str = ""
+    image_url: str = ""
+    partial: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TagRow:
+    id: int
+    canonical: str
+    display: str
+    type: str
+    qid: str
+    aliases: tuple[str, ...]
+    article_count: int
+
+
+ARTICLE_COLUMNS = (
+    "a.id, a.title, a.body, a.url, a.canonical_url, a.published_at, a.imported_at, "
+    "coalesce(s.name, ''), a.language, a.fingerprint, a.origin, a.encoding, a.author, a.partial"
+)
+
+
+class SQLiteStore:
+    """Connection + every query akhbar runs. Not thread-safe: one store per thread."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path}: cannot open the store ({exc})") from exc
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.db.execute("PRAGMA busy_timeout = 10000")
+        try:
+            self.db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(f"{path}: not an akhbar store ({exc})") from exc
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        self._depth = 0
+        self.migrate()
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Apply every packaged migration newer than the store, each in its own transaction."""
+        current = self.schema_version()
+        migrations = _migrations()
+        newest = migrations[-1][0] if migrations else 0
+        if current > newest:
+            raise StoreError(
+                f"{self.path}: schema version {current} is newer than this akhbar ({newest}); "
+                "upgrade akhbar"
+            )
+        for version, name, sql in migrations:
+            if version <= current:
+                continue
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+                for statement in _split_sql(sql):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {version}")
+                self.db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self.db.execute("ROLLBACK")
+                raise StoreError(f"{self.path}: migration {name} failed: {exc}") from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; nested uses join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    # --- sources --------------------------------------------------------------------------------
+
+    def source_by_key(self, name_key: str) -> Source | None:
+        row = self.db.execute(
+            "SELECT id, name, name_en, country, homepage, timezone FROM sources WHERE name_key = ?",
+            (name_key,),
+        ).fetchone()
+        return Source(*row) if row else None
+
+    def add_source(
+        self, name: str, name_key: str, *, name_en: str = "", country: str = "",
+        region: str = "", homepage: str = "", timezone: str = "",
+    ) -> Source:
+        cur = self.db.execute(
+            "INSERT INTO sources (name, name_key, name_en, country, region, homepage, timezone,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, name_key, name_en, country, region, homepage, timezone, now_iso()),
+        )
+        assert cur.lastrowid is not None
+        return Source(cur.lastrowid, name, name_en, country, homepage, timezone)
+
+    def list_sources(self) -> list[Source]:
+        rows = self.db.execute(
+            "SELECT id, name, name_en, country, homepage, timezone FROM sources ORDER BY name"
+        ).fetchall()
+        return [Source(*row) for row in rows]
+
+    # --- articles -------------------------------------------------------------------------------
+
+    def article_id_by_dedup_key(self, dedup_key: str) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE dedup_key = ?", (dedup_key,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def articles_by_fingerprint(self, fingerprint: str) -> list[tuple[int, int | None]]:
+        """(article id, source id) of every article with this exact normalised text."""
+        rows = self.db.execute(
+            "SELECT id, source_id FROM articles WHERE fingerprint = ? ORDER BY id", (fingerprint,)
+        ).fetchall()
+        return [(int(r[0]), r[1]) for r in rows]
+
+    def insert_article(self, a: NewArticle) -> int:
+        cur = self.db.execute(
+            "INSERT INTO articles (url, canonical_url, title, body, published_at,"
+            " published_has_time, published_text, imported_at, source_id, language, fingerprint,"
+            " dedup_key, origin, encoding, author, image_url, partial)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                a.url, a.canonical_url, a.title, a.body,
+                utc_iso(a.published_at) if a.published_at else None,
+                int(a.published_has_time), a.published_text, now_iso(), a.source_id, a.language,
+                a.fingerprint, a.dedup_key, a.origin, a.encoding, a.author, a.image_url,
+                int(a.partial),
+            ),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def get_article(self, article_id: int) -> Article:
+        row = self.db.execute(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles a LEFT JOIN sources s ON s.id = a.source_id"
+            " WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        article = _article_from_row(row)
+        self._attach([article])
+        return article
+
+    def iter_articles(
+        self, *, since: datetime | None = None, source_key: str | None = None, batch: int = 500
+    ) -> Iterator[Article]:
+        """Stream articles in id order, tags and relations attached, `batch` rows at a time."""
+        where, params = [], []
+        if since is not None:
+            where.append("a.published_at >= ?")
+            params.append(utc_iso(since))
+        if source_key is not None:
+            where.append("s.name_key = ?")
+            params.append(source_key)
+        last_id = 0
+        while True:
+            clause = " AND ".join([*where, "a.id > ?"])
+            rows = self.db.execute(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles a LEFT JOIN sources s"
+                f" ON s.id = a.source_id WHERE {clause} ORDER BY a.id LIMIT ?",
+                (*params, last_id, batch),
+            ).fetchall()
+            if not rows:
+                return
+            articles = [_article_from_row(r) for r in rows]
+            self._attach(articles)
+            yield from articles
+            last_id = articles[-1].id
+
+    def _attach(self, articles: Sequence[Article]) -> None:
+        """Fill tags and relations of a batch of articles with two queries."""
+        by_id = {a.id: a for a in articles}
+        marks = ",".join("?" * len(by_id))
+        ids = list(by_id)
+        for article_id, tag_id, display, canonical, type_, origin in self.db.execute(
+            "SELECT at.article_id, t.id, t.display, t.canonical, t.type, at.origin"
+            f" FROM article_tags at JOIN tags t ON t.id = at.tag_id"
+            f" WHERE at.article_id IN ({marks}) ORDER BY at.article_id, at.score DESC, t.id",
+            ids,
+        ):
+            tags = by_id[article_id].tags
+            if all(t.id != tag_id for t in tags):
+                tags.append(TagRef(tag_id, display, canonical, type_, origin))
+        for article_id, other_id, kind, title in self.db.execute(
+            "SELECT r.article_id, r.other_id, r.kind, o.title FROM article_relations r"
+            f" JOIN articles o ON o.id = r.other_id WHERE r.article_id IN ({marks})"
+            " UNION ALL "
+            "SELECT r.other_id, r.article_id, r.kind, o.title FROM article_relations r"
+            f" JOIN articles o ON o.id = r.article_id WHERE r.other_id IN ({marks})"
+            " ORDER BY 1, 3, 2",
+            ids + ids,
+        ):
+            by_id[article_id].related.append(RelationRef(other_id, kind, title))
+
+    # --- tags -----------------------------------------------------------------------------------
+
+    def tag_vocabulary(self) -> set[str]:
+        """Every normalised tag name and alias the store knows."""
+        words = {r[0] for r in self.db.execute("SELECT canonical FROM tags")}
+        words.update(r[0] for r in self.db.execute("SELECT alias_key FROM tag_aliases"))
+        return words
+
+    def tag_id_by_key(self, key: str) -> int | None:
+        row = self.db.execute(
+            "SELECT tag_id FROM tag_aliases WHERE alias_key = ?", (key,)
+        ).fetchone()
+        if row:
+            return int(row[0])
+        row = self.db.execute("SELECT id FROM tags WHERE canonical = ?", (key,)).fetchone()
+        return int(row[0]) if row else None
+
+    def add_tag(self, canonical: str, display: str, *, type_: str = "", qid: str = "") -> int:
+        cur = self.db.execute(
+            "INSERT INTO tags (canonical, display, type, qid, created_at) VALUES (?, ?, ?, ?, ?)",
+            (canonical, display, type_, qid, now_iso()),
+        )
+        assert cur.lastrowid is not None
+        self.add_tag_alias(cur.lastrowid, canonical, display)
+        return cur.lastrowid
+
+    def add_tag_alias(self, tag_id: int, alias_key: str, alias: str) -> None:
+        """Remember a spelling of a tag; a key already taken by a tag keeps its tag."""
+        self.db.execute(
+            "INSERT INTO tag_aliases (alias_key, tag_id, alias) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (alias_key, tag_id, alias),
+        )
+
+    def link_tags(self, rows: Iterable[tuple[int, int, TagOrigin, float]]) -> None:
+        """(article id, tag id, origin, score) links; an existing link keeps the higher score."""
+        self.db.executemany(
+            "INSERT INTO article_tags (article_id, tag_id, origin, score) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET score = max(score, excluded.score)",
+            rows,
+        )
+
+    def get_tag(self, key: str) -> TagRow:
+        tag_id = self.tag_id_by_key(key)
+        if tag_id is None:
+            raise NotFoundError(f"no tag {key!r}")
+        row = self.db.execute(
+            "SELECT id, canonical, display, type, qid,"
+            " (SELECT count(DISTINCT article_id) FROM article_tags WHERE tag_id = t.id)"
+            " FROM tags t WHERE id = ?",
+            (tag_id,),
+        ).fetchone()
+        aliases = tuple(
+            r[0]
+            for r in self.db.execute(
+                "SELECT alias FROM tag_aliases WHERE tag_id = ? ORDER BY alias", (tag_id,)
+            )
+        )
+        return TagRow(row[0], row[1], row[2], row[3], row[4], aliases, row[5])
+
+    # --- relations ------------------------------------------------------------------------------
+
+    def add_relation(
+        self, article_id: int, other_id: int, kind: RelationKind, score: float = 1.0
+    ) -> None:
+        self.db.execute(
+            # ON CONFLICT (not OR IGNORE): a repeated link is a no-op, a bad kind still fails
+            # the CHECK constraint instead of vanishing silently.
+            "INSERT INTO article_relations (article_id, other_id, kind, score, created_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (article_id, other_id, kind, score, now_iso()),
+        )
+
+    # --- ingest log -----------------------------------------------------------------------------
+
+    def log_ingest(
+        self, origin: str, status: str, article_id: int | None = None, message: str = ""
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO ingest_log (at, origin, status, article_id, message)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (now_iso(), origin, status, article_id, message),
+        )
+
+    def ingest_log(self, limit: int = 100) -> list[tuple[str, str, str, int | None, str]]:
+        return [
+            (r[0], r[1], r[2], r[3], r[4])
+            for r in self.db.execute(
+                "SELECT at, origin, status, article_id, message FROM ingest_log"
+                " ORDER BY id DESC LIMIT ?",
+                (limit,),
+            )
+        ]
+
+    # --- statistics -----------------------------------------------------------------------------
+
+    def stats(self, *, top: int = 20) -> dict[str, Any]:
+        q = self.db.execute
+        return {
+            "articles": q("SELECT count(*) FROM articles").fetchone()[0],
+            "sources": q("SELECT count(*) FROM sources").fetchone()[0],
+            "tags": q("SELECT count(*) FROM tags").fetchone()[0],
+            "undated": q("SELECT count(*) FROM articles WHERE published_at IS NULL").fetchone()[0],
+            "relations": dict(
+                q("SELECT kind, count(*) FROM article_relations GROUP BY kind").fetchall()
+            ),
+            "per_source": q(
+                "SELECT coalesce(s.name, '(unknown)'), count(*) FROM articles a"
+                " LEFT JOIN sources s ON s.id = a.source_id GROUP BY a.source_id"
+                " ORDER BY 2 DESC, 1"
+            ).fetchall(),
+            "per_day": q(
+                "SELECT substr(published_at, 1, 10) AS day, count(*) FROM articles"
+                " WHERE published_at IS NOT NULL GROUP BY day ORDER BY day DESC LIMIT ?",
+                (top,),
+            ).fetchall(),
+            "per_tag": q(
+                "SELECT t.display, count(DISTINCT at.article_id) FROM article_tags at"
+                " JOIN tags t ON t.id = at.tag_id GROUP BY t.id ORDER BY 2 DESC, 1 LIMIT ?",
+                (top,),
+            ).fetchall(),
+            "ingest": dict(
+                q("SELECT status, count(*) FROM ingest_log GROUP BY status").fetchall()
+            ),
+        }
+
+
+def _article_from_row(row: Sequence[Any]) -> Article:
+    return Article(
+        id=row[0], title=row[1], body=row[2], url=row[3], canonical_url=row[4],
+        published_at=parse_utc_iso(row[5]) if row[5] else None,
+        imported_at=parse_utc_iso(row[6]), source=row[7], language=row[8], fingerprint=row[9],
+        origin=row[10], encoding=row[11], author=row[12], partial=bool(row[13]),
+    )
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements. Our migrations hold no '--' or ';' inside literals."""
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

@@ -1,0 +1,35 @@
+"""Shared fixtures: an in-memory migrated store, a temp store path, a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from akhbar.store import SQLiteStore, open_store
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def store() -> Iterator[SQLiteStore]:
+    s = open_store(":memory:")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> str:
+    return str(tmp_path / "akhbar.db")
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
+    # Settings come from the environment and ./akhbar.toml: isolate both.
+    for name in ("AKHBAR_DB", "AKHBAR_CONFIG", "AKHBAR_DEFAULT_TIMEZONE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
