@@ -79,7 +79,7 @@ class BlockedAddressError(FetchError):
     pass
 
 
-class ExtractionRejected(AkhbarError):
+class ExtractionRejected(AkhbarError):  # noqa: N818 - the name STYLE.md gives: a rejection, not an error
     def __init__(self, reason: str, **context: object) -> None:
         details = ", ".join(f"{k}={v}" for k, v in context.items())
         super().__init__(f"{reason}" + (f" ({details})" if details else ""))

@@ -106,3 +106,30 @@ class Article:
     partial: bool = False
     tags: list[TagRef] = field(default_factory=list)
     related: list[RelationRef] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Feed:
+    """One feed (or sitemap) of an outlet, with its polling state and health."""
+
+    id: int
+    source_id: int
+    source_name: str
+    source_timezone: str
+    url: str
+    kind: str
+    title: str = ""
+    category: str = ""
+    enabled: bool = True
+    verified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    last_polled: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    consecutive_failures: int = 0
+    items_seen: int = 0
+    items_per_day: float = 0.0
+    next_poll: datetime | None = None

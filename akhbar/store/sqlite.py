@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from akhbar.errors import NotFoundError, StoreError
-from akhbar.models import Article, RelationKind, RelationRef, Source, TagOrigin, TagRef
+from akhbar.models import (
+    RELATION_KINDS,
+    Article,
+    Feed,
+    RelationKind,
+    RelationRef,
+    Source,
+    TagOrigin,
+    TagRef,
+)
 
 
 def utc_iso(value: datetime) -> str:
@@ -174,8 +183,15 @@ class SQLiteStore:
         return Source(*row) if row else None
 
     def add_source(
-        self, name: str, name_key: str, *, name_en: str = "", country: str = "",
-        region: str = "", homepage: str = "", timezone: str = "",
+        self,
+        name: str,
+        name_key: str,
+        *,
+        name_en: str = "",
+        country: str = "",
+        region: str = "",
+        homepage: str = "",
+        timezone: str = "",
     ) -> Source:
         cur = self.db.execute(
             "INSERT INTO sources (name, name_key, name_en, country, region, homepage, timezone,"
@@ -190,6 +206,144 @@ class SQLiteStore:
             "SELECT id, name, name_en, country, homepage, timezone FROM sources ORDER BY name"
         ).fetchall()
         return [Source(*row) for row in rows]
+
+    def set_source_details(
+        self,
+        source_id: int,
+        *,
+        name_en: str = "",
+        country: str = "",
+        region: str = "",
+        homepage: str = "",
+        timezone: str = "",
+    ) -> None:
+        """Fill in details an outlet lacks (an empty value never overwrites a known one)."""
+        self.db.execute(
+            "UPDATE sources SET name_en = coalesce(nullif(?, ''), name_en),"
+            " country = coalesce(nullif(?, ''), country), region = coalesce(nullif(?, ''), region),"
+            " homepage = coalesce(nullif(?, ''), homepage),"
+            " timezone = coalesce(nullif(?, ''), timezone) WHERE id = ?",
+            (name_en, country, region, homepage, timezone, source_id),
+        )
+
+    # --- feeds ----------------------------------------------------------------------------------
+
+    def add_feed(
+        self, source_id: int, url: str, *, kind: str = "rss", title: str = "", category: str = ""
+    ) -> int | None:
+        """Add a feed; None when the URL is already followed."""
+        cur = self.db.execute(
+            "INSERT INTO feeds (source_id, url, kind, title, category, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
+            (source_id, url, kind, title, category, now_iso()),
+        )
+        return cur.lastrowid if cur.rowcount else None
+
+    def list_feeds(
+        self,
+        *,
+        due_before: datetime | None = None,
+        source_key: str | None = None,
+        include_disabled: bool = True,
+    ) -> list[Feed]:
+        where, params = ["1"], []
+        if due_before is not None:
+            where.append("f.enabled = 1 AND (f.next_poll IS NULL OR f.next_poll <= ?)")
+            params.append(utc_iso(due_before))
+        elif not include_disabled:
+            where.append("f.enabled = 1")
+        if source_key is not None:
+            where.append("(s.name_key = ? OR f.url = ?)")
+            params += [source_key, source_key]
+        rows = self.db.execute(
+            f"SELECT {FEED_COLUMNS} FROM feeds f JOIN sources s ON s.id = f.source_id"
+            f" WHERE {' AND '.join(where)} ORDER BY coalesce(f.next_poll, ''), f.id",
+            params,
+        ).fetchall()
+        return [_feed_from_row(r) for r in rows]
+
+    def get_feed(self, key: str) -> Feed:
+        """A feed by id, URL, or the name of its outlet (when that outlet has one feed)."""
+        rows = self.db.execute(
+            f"SELECT {FEED_COLUMNS} FROM feeds f JOIN sources s ON s.id = f.source_id"
+            " WHERE CAST(f.id AS TEXT) = ? OR f.url = ? OR s.name_key = ? OR s.name = ?",
+            (key, key, key, key),
+        ).fetchall()
+        if not rows:
+            raise NotFoundError(f"no feed or source {key!r}")
+        if len(rows) > 1:
+            raise NotFoundError(f"{key!r} has {len(rows)} feeds: name one by id or URL")
+        return _feed_from_row(rows[0])
+
+    def set_feed_enabled(self, feed_id: int, enabled: bool) -> None:
+        self.db.execute(
+            "UPDATE feeds SET enabled = ?, next_poll = NULL WHERE id = ?", (int(enabled), feed_id)
+        )
+
+    def remove_feed(self, feed_id: int) -> None:
+        self.db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    def move_feed(self, feed_id: int, new_url: str) -> None:
+        """A permanent redirect: follow the feed at its new address (unless already followed)."""
+        self.db.execute(
+            "UPDATE feeds SET url = ? WHERE id = ? AND NOT EXISTS"
+            " (SELECT 1 FROM feeds WHERE url = ?)",
+            (new_url, feed_id, new_url),
+        )
+
+    def record_poll_success(
+        self,
+        feed_id: int,
+        *,
+        etag: str | None,
+        last_modified: str | None,
+        body_hash: str | None,
+        new_items: int,
+        items_per_day: float,
+        next_poll: datetime,
+    ) -> None:
+        """Called only after the body was processed, so validators never skip unseen items."""
+        now = now_iso()
+        self.db.execute(
+            "UPDATE feeds SET etag = ?, last_modified = ?, body_hash = ?, last_polled = ?,"
+            " last_success = ?, consecutive_failures = 0, verified = 1,"
+            " items_seen = items_seen + ?, items_per_day = ?, next_poll = ? WHERE id = ?",
+            (
+                etag,
+                last_modified,
+                body_hash,
+                now,
+                now,
+                new_items,
+                items_per_day,
+                utc_iso(next_poll),
+                feed_id,
+            ),
+        )
+
+    def record_poll_failure(self, feed_id: int, *, error: str, next_poll: datetime) -> None:
+        now = now_iso()
+        self.db.execute(
+            "UPDATE feeds SET last_polled = ?, last_error = ?, last_error_at = ?,"
+            " consecutive_failures = consecutive_failures + 1, next_poll = ? WHERE id = ?",
+            (now, error, now, utc_iso(next_poll), feed_id),
+        )
+
+    def published_times(self, feed_id: int, *, since: datetime) -> list[datetime]:
+        """Publication times of a feed's recent articles (for the adaptive poll interval)."""
+        return [
+            parse_utc_iso(r[0])
+            for r in self.db.execute(
+                "SELECT published_at FROM articles WHERE feed_id = ? AND published_at >= ?",
+                (feed_id, utc_iso(since)),
+            )
+        ]
+
+    def set_article_feed(self, article_id: int, feed_id: int) -> None:
+        self.db.execute(
+            "UPDATE articles SET feed_id = ? WHERE id = ? AND feed_id IS NULL",
+            (feed_id, article_id),
+        )
 
     # --- articles -------------------------------------------------------------------------------
 
@@ -213,10 +367,22 @@ class SQLiteStore:
             " dedup_key, origin, encoding, author, image_url, partial)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                a.url, a.canonical_url, a.title, a.body,
+                a.url,
+                a.canonical_url,
+                a.title,
+                a.body,
                 utc_iso(a.published_at) if a.published_at else None,
-                int(a.published_has_time), a.published_text, now_iso(), a.source_id, a.language,
-                a.fingerprint, a.dedup_key, a.origin, a.encoding, a.author, a.image_url,
+                int(a.published_has_time),
+                a.published_text,
+                now_iso(),
+                a.source_id,
+                a.language,
+                a.fingerprint,
+                a.dedup_key,
+                a.origin,
+                a.encoding,
+                a.author,
+                a.image_url,
                 int(a.partial),
             ),
         )
@@ -299,7 +465,7 @@ class SQLiteStore:
 
     def tag_id_by_key(self, key: str) -> int | None:
         row = self.db.execute(
-            "SELECT tag_id FROM tag_aliases WHERE alias_key = ?", (key,)
+            "SELECT tag_id FROM tag_aliases WHERE alias_key = ? LIMIT 1", (key,)
         ).fetchone()
         if row:
             return int(row[0])
@@ -312,16 +478,25 @@ class SQLiteStore:
             (canonical, display, type_, qid, now_iso()),
         )
         assert cur.lastrowid is not None
-        self.add_tag_alias(cur.lastrowid, canonical, display)
+        self.db.execute(
+            "INSERT INTO tag_aliases (alias, alias_key, tag_id) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (display, canonical, cur.lastrowid),
+        )
         return cur.lastrowid
 
-    def add_tag_alias(self, tag_id: int, alias_key: str, alias: str) -> None:
-        """Remember a spelling of a tag; a key already taken by a tag keeps its tag."""
+    def add_tag_alias(self, tag_id: int, alias_key: str, alias: str) -> bool:
+        """Remember a spelling of a tag. A key that already points at another tag keeps it
+        (returns False): one normalised spelling never means two tags."""
+        owner = self.tag_id_by_key(alias_key)
+        if owner is not None and owner != tag_id:
+            return False
         self.db.execute(
-            "INSERT INTO tag_aliases (alias_key, tag_id, alias) VALUES (?, ?, ?)"
+            "INSERT INTO tag_aliases (alias, alias_key, tag_id) VALUES (?, ?, ?)"
             " ON CONFLICT DO NOTHING",
-            (alias_key, tag_id, alias),
+            (alias, alias_key, tag_id),
         )
+        return True
 
     def link_tags(self, rows: Iterable[tuple[int, int, TagOrigin, float]]) -> None:
         """(article id, tag id, origin, score) links; an existing link keeps the higher score."""
@@ -354,6 +529,8 @@ class SQLiteStore:
     def add_relation(
         self, article_id: int, other_id: int, kind: RelationKind, score: float = 1.0
     ) -> None:
+        if kind not in RELATION_KINDS:
+            raise ValueError(f"unknown relation kind {kind!r}")
         self.db.execute(
             # ON CONFLICT (not OR IGNORE): a repeated link is a no-op, a bad kind still fails
             # the CHECK constraint instead of vanishing silently.
@@ -410,18 +587,64 @@ class SQLiteStore:
                 " JOIN tags t ON t.id = at.tag_id GROUP BY t.id ORDER BY 2 DESC, 1 LIMIT ?",
                 (top,),
             ).fetchall(),
-            "ingest": dict(
-                q("SELECT status, count(*) FROM ingest_log GROUP BY status").fetchall()
-            ),
+            "ingest": dict(q("SELECT status, count(*) FROM ingest_log GROUP BY status").fetchall()),
         }
+
+
+FEED_COLUMNS = (
+    "f.id, f.source_id, s.name, s.timezone, f.url, f.kind, f.title, f.category, f.enabled,"
+    " f.verified, f.etag, f.last_modified, f.body_hash, f.last_polled, f.last_success,"
+    " f.last_error, f.last_error_at, f.consecutive_failures, f.items_seen, f.items_per_day,"
+    " f.next_poll"
+)
+
+
+def _maybe_time(value: str | None) -> datetime | None:
+    return parse_utc_iso(value) if value else None
+
+
+def _feed_from_row(r: Sequence[Any]) -> Feed:
+    return Feed(
+        id=r[0],
+        source_id=r[1],
+        source_name=r[2],
+        source_timezone=r[3],
+        url=r[4],
+        kind=r[5],
+        title=r[6],
+        category=r[7],
+        enabled=bool(r[8]),
+        verified=bool(r[9]),
+        etag=r[10],
+        last_modified=r[11],
+        body_hash=r[12],
+        last_polled=_maybe_time(r[13]),
+        last_success=_maybe_time(r[14]),
+        last_error=r[15],
+        last_error_at=_maybe_time(r[16]),
+        consecutive_failures=r[17],
+        items_seen=r[18],
+        items_per_day=r[19],
+        next_poll=_maybe_time(r[20]),
+    )
 
 
 def _article_from_row(row: Sequence[Any]) -> Article:
     return Article(
-        id=row[0], title=row[1], body=row[2], url=row[3], canonical_url=row[4],
+        id=row[0],
+        title=row[1],
+        body=row[2],
+        url=row[3],
+        canonical_url=row[4],
         published_at=parse_utc_iso(row[5]) if row[5] else None,
-        imported_at=parse_utc_iso(row[6]), source=row[7], language=row[8], fingerprint=row[9],
-        origin=row[10], encoding=row[11], author=row[12], partial=bool(row[13]),
+        imported_at=parse_utc_iso(row[6]),
+        source=row[7],
+        language=row[8],
+        fingerprint=row[9],
+        origin=row[10],
+        encoding=row[11],
+        author=row[12],
+        partial=bool(row[13]),
     )
 
 

@@ -11,12 +11,20 @@ from akhbar.store import NewArticle, SQLiteStore, open_store
 
 
 def _article(**overrides: object) -> NewArticle:
-    values: dict[str, object] = dict(
-        title="عنوان", body="نص المقال", url="", canonical_url="",
-        published_at=datetime(2024, 3, 5, 10, 0, tzinfo=UTC), published_has_time=True,
-        published_text="", source_id=None, language="ar", fingerprint="f1",
-        dedup_key="fp:0:f1", origin="x.txt:1",
-    )
+    values: dict[str, object] = {
+        "title": "عنوان",
+        "body": "نص المقال",
+        "url": "",
+        "canonical_url": "",
+        "published_at": datetime(2024, 3, 5, 10, 0, tzinfo=UTC),
+        "published_has_time": True,
+        "published_text": "",
+        "source_id": None,
+        "language": "ar",
+        "fingerprint": "f1",
+        "dedup_key": "fp:0:f1",
+        "origin": "x.txt:1",
+    }
     values.update(overrides)
     return NewArticle(**values)  # type: ignore[arg-type]
 
@@ -26,8 +34,15 @@ def test_store_uses_wal_and_latest_schema_when_opened(db_path: str) -> None:
         assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert s.schema_version() >= 1
         tables = {r[0] for r in s.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"sources", "articles", "tags", "tag_aliases", "article_tags", "article_relations",
-            "ingest_log"} <= tables
+    assert {
+        "sources",
+        "articles",
+        "tags",
+        "tag_aliases",
+        "article_tags",
+        "article_relations",
+        "ingest_log",
+    } <= tables
 
 
 def test_store_refuses_schema_newer_than_code(db_path: str) -> None:
@@ -78,8 +93,10 @@ def test_relations_are_visible_from_both_ends(store: SQLiteStore) -> None:
 
 def test_relation_kind_outside_the_four_is_rejected(store: SQLiteStore) -> None:
     a = store.insert_article(_article())
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(ValueError, match="cousin-of"):
         store.add_relation(a, a, "cousin-of")  # type: ignore[arg-type]
+    with pytest.raises(sqlite3.IntegrityError):  # the schema refuses it too
+        store.db.execute("INSERT INTO article_relations VALUES (?, ?, 'cousin-of', 1, '')", (a, a))
 
 
 def test_tag_alias_resolves_to_its_tag(store: SQLiteStore) -> None:
@@ -95,10 +112,14 @@ def test_tag_alias_resolves_to_its_tag(store: SQLiteStore) -> None:
 def test_iter_articles_streams_in_batches_with_filters(store: SQLiteStore) -> None:
     src = store.add_source("عكاظ", "عكاظ")
     for i in range(7):
-        store.insert_article(_article(
-            dedup_key=f"k{i}", fingerprint=str(i), source_id=src.id if i % 2 else None,
-            published_at=datetime(2024, 1, 1 + i, tzinfo=UTC),
-        ))
+        store.insert_article(
+            _article(
+                dedup_key=f"k{i}",
+                fingerprint=str(i),
+                source_id=src.id if i % 2 else None,
+                published_at=datetime(2024, 1, 1 + i, tzinfo=UTC),
+            )
+        )
     assert len(list(store.iter_articles(batch=2))) == 7
     assert len(list(store.iter_articles(source_key="عكاظ", batch=2))) == 3
     since = datetime(2024, 1, 5, tzinfo=UTC)

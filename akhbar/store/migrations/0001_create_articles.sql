@@ -44,11 +44,14 @@ CREATE TABLE tags (
     created_at  TEXT NOT NULL
 );
 
+-- Every spelling seen of a tag (e.g. with Persian letters). Several spellings share one
+-- alias_key; the store keeps each alias_key pointing at exactly one tag.
 CREATE TABLE tag_aliases (
-    alias_key   TEXT PRIMARY KEY,                -- normalize_for_match(alias)
-    tag_id      INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
-    alias       TEXT NOT NULL                    -- a spelling as seen (e.g. Persian letters)
+    alias       TEXT PRIMARY KEY,                -- a spelling as seen
+    alias_key   TEXT NOT NULL,                   -- normalize_for_match(alias)
+    tag_id      INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE
 );
+CREATE INDEX tag_aliases_key ON tag_aliases (alias_key, tag_id);
 CREATE INDEX tag_aliases_tag ON tag_aliases (tag_id);
 
 CREATE TABLE article_tags (

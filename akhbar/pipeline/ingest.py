@@ -1,0 +1,282 @@
+"""The one ingestion path: every input (dump line, feed entry, fetched page) becomes a
+`RawArticle` and goes through the same steps here:
+
+    normalise -> dedupe -> store -> tag -> relate -> index
+
+`prepare_article` is the pure part (text cleaning, date reading, fingerprint); `Ingestor` owns
+the store side and batches many articles per transaction. Nothing here parses an input format
+or opens a socket: the `dumps`, `feeds` and `extract` stages hand us RawArticles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from akhbar.arabic import clean_for_display, normalize_for_match
+from akhbar.arabic.dates import parse_date_detail
+from akhbar.errors import InputError
+from akhbar.models import RawArticle, RelationKind, Source, TagOrigin
+from akhbar.store import NewArticle, SQLiteStore
+
+#: Articles per write transaction: large enough to amortise the commit, small enough that a
+#: crash loses little and readers are not blocked for long.
+BATCH_SIZE = 500
+MAX_ERRORS_KEPT = 1000
+
+
+@dataclass(slots=True)
+class PreparedArticle:
+    """A RawArticle after the pure normalise step: display text cleaned, keys computed."""
+
+    raw: RawArticle
+    title: str
+    body: str
+    title_norm: str
+    body_norm: str
+    fingerprint: str
+    published_at: datetime | None
+    published_has_time: bool
+    tags: list[tuple[str, list[str]]]
+
+
+@dataclass(slots=True)
+class IngestReport:
+    imported: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    appended: int = 0
+    errors: list[str] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
+
+    def add_error(self, message: str) -> None:
+        self.failed += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(message)
+
+
+def fingerprint_of(title_norm: str, body_norm: str) -> str:
+    """Content fingerprint: a hash of the normalised title and body (exact copies only)."""
+    return hashlib.blake2b(f"{title_norm}\n{body_norm}".encode(), digest_size=16).hexdigest()
+
+
+def prepare_article(
+    raw: RawArticle, *, default_tz: str | None, reference: datetime | None = None
+) -> PreparedArticle:
+    """The normalise step: pure, so it can run in a worker process.
+
+    Raises InputError when nothing usable is left (empty title or body after cleaning).
+    """
+    title = clean_for_display(raw.title).replace("\n", " ")
+    body = clean_for_display(raw.body)
+    if not title or not body:
+        missing = "title" if not title else "body"
+        raise InputError(
+            f"empty {missing}", path=raw.origin.path or raw.origin.url, line=raw.origin.line
+        )
+    title_norm, body_norm = normalize_for_match(title), normalize_for_match(body)
+    published_at, has_time = raw.published_at, raw.published_at is not None
+    if published_at is None and raw.published_text:
+        parsed = parse_date_detail(raw.published_text, default_tz=default_tz, reference=reference)
+        if parsed is not None:
+            published_at, has_time = parsed.value, parsed.has_time
+    tags = []
+    seen: set[str] = set()
+    for display in raw.tags:
+        shown = clean_for_display(display).replace("\n", " ")
+        key = normalize_for_match(shown)
+        if key and key not in seen:
+            seen.add(key)
+            tags.append((shown, [clean_for_display(a) for a in raw.tag_aliases.get(display, [])]))
+    return PreparedArticle(
+        raw=raw,
+        title=title,
+        body=body,
+        title_norm=title_norm,
+        body_norm=body_norm,
+        fingerprint=fingerprint_of(title_norm, body_norm),
+        published_at=published_at.astimezone(UTC) if published_at else None,
+        published_has_time=has_time,
+        tags=tags,
+    )
+
+
+class Step(Protocol):
+    """A step after storing: entity tags, near-duplicates, stories, related, search index.
+
+    Called inside the batch's transaction for every NEW article, in order, so what a step
+    writes commits (or rolls back) with the article itself. `flush` runs after each batch
+    commits (e.g. to make the batch searchable).
+    """
+
+    name: str
+
+    def on_new_article(
+        self, article_id: int, prepared: PreparedArticle, source: Source | None
+    ) -> None: ...
+
+    def flush(self) -> None: ...
+
+
+class Ingestor:
+    """Takes RawArticles (or the InputErrors of bad items) and stores them, idempotently."""
+
+    def __init__(
+        self,
+        store: SQLiteStore,
+        *,
+        default_tz: str = "UTC",
+        on_item: Callable[[IngestReport], None] | None = None,
+        steps: Sequence[Step] = (),
+    ) -> None:
+        self.store = store
+        self.steps = list(steps)
+        self.default_tz = default_tz
+        self.on_item = on_item
+        self.report = IngestReport()
+        self._sources: dict[str, Source] = {}
+        self._tag_ids: dict[str, int] = {}
+        #: Known normalised tag names; readers that split tag lines consult it, and it grows
+        #: as publisher tags arrive, so later pages split better than earlier ones.
+        self.vocabulary: set[str] = store.tag_vocabulary()
+
+    # --- public ---------------------------------------------------------------------------------
+
+    def ingest(self, items: Iterable[RawArticle | InputError]) -> IngestReport:
+        batch: list[RawArticle | InputError] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                self._ingest_batch(batch)
+                batch = []
+        if batch:
+            self._ingest_batch(batch)
+        return self.report
+
+    # --- steps ----------------------------------------------------------------------------------
+
+    def _ingest_batch(self, batch: list[RawArticle | InputError]) -> None:
+        with self.store.transaction():
+            for item in batch:
+                if isinstance(item, InputError):
+                    self._fail(item)
+                else:
+                    try:
+                        self._ingest_one(item)
+                    except InputError as exc:
+                        self._fail(exc)
+                if self.on_item is not None:
+                    self.on_item(self.report)
+        for step in self.steps:
+            step.flush()
+
+    def _fail(self, error: InputError) -> None:
+        self.report.add_error(str(error))
+        self.store.log_ingest(error.where() or "(input)", "failed", message=error.message)
+
+    def _ingest_one(self, raw: RawArticle, *, appended_to: int | None = None) -> int:
+        source = self._source(raw.source_name)
+        prepared = prepare_article(
+            raw, default_tz=(source.timezone if source and source.timezone else self.default_tz)
+        )
+        article_id, is_new = self._dedupe_and_store(prepared, source)
+        if is_new:
+            self._tag(article_id, prepared)
+            for step in self.steps:
+                step.on_new_article(article_id, prepared, source)
+        if appended_to is not None:
+            self.store.add_relation(article_id, appended_to, "appended-to")
+            self.report.appended += int(is_new)
+        elif is_new:
+            self.report.imported += 1
+        else:
+            self.report.duplicates += 1
+        for extra in raw.appended:
+            self._ingest_one(extra, appended_to=article_id)
+        return article_id
+
+    def _source(self, name: str) -> Source | None:
+        shown = clean_for_display(name).replace("\n", " ")
+        key = normalize_for_match(shown)
+        if not key:
+            return None
+        if key not in self._sources:
+            self._sources[key] = self.store.source_by_key(key) or self.store.add_source(shown, key)
+        return self._sources[key]
+
+    def _dedupe_and_store(self, p: PreparedArticle, source: Source | None) -> tuple[int, bool]:
+        """Return (article id, is new). Exact copies from the same outlet are the same article;
+        from another outlet they are stored and linked `duplicate-of` the first copy."""
+        raw = p.raw
+        canonical = raw.canonical_url or raw.url
+        source_id = source.id if source else None
+        dedup_key = f"url:{canonical}" if canonical else f"fp:{source_id or 0}:{p.fingerprint}"
+        existing = self.store.article_id_by_dedup_key(dedup_key)
+        if existing is not None:
+            self.store.log_ingest(str(raw.origin), "duplicate", existing)
+            return existing, False
+        copies = self.store.articles_by_fingerprint(p.fingerprint)
+        for copy_id, copy_source in copies:
+            if copy_source == source_id:
+                self.store.log_ingest(str(raw.origin), "duplicate", copy_id)
+                return copy_id, False
+        article_id = self.store.insert_article(
+            NewArticle(
+                title=p.title,
+                body=p.body,
+                url=raw.url,
+                canonical_url=raw.canonical_url,
+                published_at=p.published_at,
+                published_has_time=p.published_has_time,
+                published_text=raw.published_text,
+                source_id=source_id,
+                language=raw.language,
+                fingerprint=p.fingerprint,
+                dedup_key=dedup_key,
+                origin=str(raw.origin),
+                encoding=raw.encoding,
+                author=raw.author,
+                image_url=raw.image_url,
+                partial=raw.partial,
+            )
+        )
+        self.store.log_ingest(str(raw.origin), "imported", article_id)
+        self.report.new_ids.append(article_id)
+        if copies:
+            self._relate(article_id, copies[0][0], "duplicate-of")
+        return article_id, True
+
+    def _tag(self, article_id: int, p: PreparedArticle) -> None:
+        """Publisher tags: one tag per normalised name, every seen spelling an alias."""
+        links: list[tuple[int, int, TagOrigin, float]] = []
+        for position, (display, aliases) in enumerate(p.tags):
+            key = normalize_for_match(display)
+            tag_id = self._tag_ids.get(key) or self.store.tag_id_by_key(key)
+            if tag_id is None:
+                tag_id = self.store.add_tag(key, display)
+                self.vocabulary.add(key)
+            self._tag_ids[key] = tag_id
+            for alias in aliases:
+                alias_key = normalize_for_match(alias)
+                self.store.add_tag_alias(tag_id, alias_key, alias)
+                self.vocabulary.add(alias_key)
+            # The publisher's order is kept (articles list tags by score): first is highest.
+            links.append((article_id, tag_id, "publisher", 1.0 - position / 1000))
+        self.store.link_tags(links)
+
+    def _relate(self, article_id: int, other_id: int, kind: RelationKind) -> None:
+        self.store.add_relation(article_id, other_id, kind)
+
+
+def ingest(
+    store: SQLiteStore,
+    items: Iterable[RawArticle | InputError],
+    *,
+    default_tz: str = "UTC",
+    on_item: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Store every item; bad items are logged and counted, the rest goes on."""
+    return Ingestor(store, default_tz=default_tz, on_item=on_item).ingest(items)

@@ -1,0 +1,301 @@
+"""Polling: sources -> fetch feed -> parse -> fetch each new page -> extract -> ingest.
+
+One pass (`poll_once`) takes the feeds that are due, fetches them concurrently through one
+shared `Fetcher` (global and per-host limits live there), and hands every new article to the
+same `Ingestor` that dump import uses. A feed's outcome — success, not modified, or failure
+with its reason — is written to the store after its items were processed, so validators are
+never saved for a body we did not finish, and a failing feed is rescheduled with backoff and
+shown in `sources list`, never dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from akhbar.config import Settings
+from akhbar.errors import AkhbarError, ExtractionRejected, FetchError
+from akhbar.extract import ExtractedArticle, extract_article, html_to_text
+from akhbar.feeds import FeedItem, parse_feed
+from akhbar.fetch import Fetcher, FetchSettings
+from akhbar.models import Feed, Origin, RawArticle
+from akhbar.pipeline.ingest import Ingestor
+from akhbar.sources import canonicalize_url, estimate_items_per_day, next_poll_delay
+from akhbar.store import SQLiteStore
+
+#: Feeds processed at once; the fetcher's own limits bound the requests in flight.
+FEEDS_IN_FLIGHT = 64
+
+
+@dataclass(slots=True)
+class FeedOutcome:
+    feed_id: int
+    url: str
+    status: str  # "ok", "not_modified", "failed"
+    new_articles: int = 0
+    known: int = 0
+    partial: int = 0
+    error: str = ""
+
+
+@dataclass(slots=True)
+class PollReport:
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+
+    @property
+    def new_articles(self) -> int:
+        return sum(o.new_articles for o in self.outcomes)
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[FeedOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def fetch_settings(settings: Settings) -> FetchSettings:
+    return FetchSettings(
+        global_concurrency=settings.fetch_concurrency,
+        per_host_concurrency=settings.fetch_per_host_concurrency,
+        per_host_min_delay=settings.fetch_per_host_delay,
+        max_body_bytes=settings.fetch_max_body_bytes,
+        allow_private_addresses=settings.allow_private_addresses,
+    )
+
+
+class Poller:
+    """One polling pass over due feeds, writing through one Ingestor."""
+
+    def __init__(
+        self,
+        store: SQLiteStore,
+        settings: Settings,
+        *,
+        fetcher: Fetcher,
+        limit: int | None = None,
+        on_feed: Callable[[FeedOutcome], None] | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.fetcher = fetcher
+        self.limit = limit
+        self.on_feed = on_feed
+        self.now = now
+        self.ingestor = Ingestor(store, default_tz=settings.default_timezone)
+
+    async def poll(self, feeds: list[Feed]) -> PollReport:
+        report = PollReport()
+        gate = asyncio.Semaphore(FEEDS_IN_FLIGHT)
+
+        async def one(feed: Feed) -> None:
+            async with gate:
+                outcome = await self.poll_feed(feed)
+            report.outcomes.append(outcome)
+            if self.on_feed is not None:
+                self.on_feed(outcome)
+
+        await asyncio.gather(*(one(feed) for feed in feeds))
+        return report
+
+    async def poll_feed(self, feed: Feed) -> FeedOutcome:
+        try:
+            result = await self.fetcher.fetch(
+                feed.url,
+                etag=feed.etag,
+                last_modified=feed.last_modified,
+                previous_body_hash=feed.body_hash,
+                kind="feed",
+            )
+            if result.permanent_redirect:
+                self.store.move_feed(feed.id, result.permanent_redirect)
+            if result.not_modified:
+                self._succeeded(feed, result.etag, result.last_modified, result.body_hash, 0)
+                return FeedOutcome(feed.id, feed.url, "not_modified")
+            parsed = parse_feed(result.body, url=result.url, content_type=result.content_type)
+            outcome = FeedOutcome(feed.id, feed.url, "ok")
+            await self._take_items(feed, parsed.items, outcome)
+            self._succeeded(
+                feed, result.etag, result.last_modified, result.body_hash, outcome.new_articles
+            )
+            return outcome
+        except AkhbarError as exc:
+            return self._failed(feed, exc)
+
+    async def _take_items(self, feed: Feed, items: list[FeedItem], outcome: FeedOutcome) -> None:
+        for item in items[: self.limit] if self.limit else items:
+            if not item.url:
+                continue
+            url = canonicalize_url(item.url, base=feed.url)
+            # Known URLs are skipped before any page is fetched.
+            if self.store.article_id_by_dedup_key(f"url:{url}") is not None:
+                outcome.known += 1
+                continue
+            raw = await self._article_for(feed, item, url)
+            outcome.partial += int(raw.partial)
+            before = self.ingestor.report.imported
+            ids_before = len(self.ingestor.report.new_ids)
+            self.ingestor.ingest([raw])
+            outcome.new_articles += self.ingestor.report.imported - before
+            for article_id in self.ingestor.report.new_ids[ids_before:]:
+                self.store.set_article_feed(article_id, feed.id)
+
+    async def _article_for(self, feed: Feed, item: FeedItem, url: str) -> RawArticle:
+        """The page's own article when it can be extracted, else the feed's text (partial)."""
+        try:
+            page = await self.fetcher.fetch(url, kind="page")
+            extracted = extract_article(page.body, url=page.url, content_type=page.content_type)
+            return _raw_from_page(feed, item, url, extracted)
+        except (FetchError, ExtractionRejected):
+            # The feed's own text stands in; the article is marked partial so a reader (and a
+            # later re-fetch) can tell.
+            raw = _raw_from_item(feed, item, url)
+            raw.partial = True
+            if not raw.body:
+                raw.body = raw.title
+            return raw
+
+    def _succeeded(
+        self,
+        feed: Feed,
+        etag: str | None,
+        last_modified: str | None,
+        body_hash: str | None,
+        new_items: int,
+    ) -> None:
+        now = self.now()
+        per_day = estimate_items_per_day(
+            self.store.published_times(feed.id, since=now - timedelta(days=7)), now=now
+        )
+        delay = next_poll_delay(items_per_day=per_day, consecutive_failures=0)
+        with self.store.transaction():
+            self.store.record_poll_success(
+                feed.id,
+                etag=etag,
+                last_modified=last_modified,
+                body_hash=body_hash,
+                new_items=new_items,
+                items_per_day=per_day,
+                next_poll=now + timedelta(seconds=delay),
+            )
+
+    def _failed(self, feed: Feed, exc: AkhbarError) -> FeedOutcome:
+        retry_after = getattr(exc, "retry_after", None)
+        delay = next_poll_delay(
+            items_per_day=feed.items_per_day,
+            consecutive_failures=feed.consecutive_failures + 1,
+            retry_after=retry_after if isinstance(retry_after, float | int) else None,
+        )
+        with self.store.transaction():
+            self.store.record_poll_failure(
+                feed.id, error=str(exc), next_poll=self.now() + timedelta(seconds=delay)
+            )
+        return FeedOutcome(feed.id, feed.url, "failed", error=str(exc))
+
+
+def _raw_from_item(feed: Feed, item: FeedItem, url: str) -> RawArticle:
+    body = html_to_text(item.content_html or item.summary)
+    return RawArticle(
+        title=item.title,
+        body=body,
+        origin=Origin(url=url),
+        url=url,
+        canonical_url=url,
+        source_name=feed.source_name,
+        published_at=item.published,
+        published_text=item.published_text,
+        tags=list(item.tags),
+        author=item.author,
+        image_url=item.image_url,
+    )
+
+
+def _raw_from_page(feed: Feed, item: FeedItem, url: str, page: ExtractedArticle) -> RawArticle:
+    canonical = canonicalize_url(page.canonical_url, base=url) if page.canonical_url else url
+    tags = list(dict.fromkeys([*page.tags, *item.tags]))
+    return RawArticle(
+        title=page.title or item.title,
+        body=page.body,
+        origin=Origin(url=url),
+        url=url,
+        canonical_url=canonical,
+        source_name=feed.source_name,
+        published_at=page.published_at or item.published,
+        published_text=page.published_text or item.published_text,
+        language=page.language or "ar",
+        tags=tags,
+        author=page.author or item.author,
+        image_url=page.image_url or item.image_url,
+        encoding=page.encoding,
+    )
+
+
+async def poll_once(
+    store: SQLiteStore,
+    settings: Settings,
+    *,
+    source: str | None = None,
+    limit: int | None = None,
+    on_feed: Callable[[FeedOutcome], None] | None = None,
+    all_feeds: bool = False,
+) -> PollReport:
+    """One pass over the feeds that are due (or all enabled feeds, or those of one source)."""
+    from akhbar.arabic import normalize_for_match
+
+    now = datetime.now(UTC)
+    if source is not None:
+        feeds = store.list_feeds(source_key=normalize_for_match(source), include_disabled=False)
+        if not feeds:
+            feeds = store.list_feeds(source_key=source, include_disabled=False)
+    elif all_feeds:
+        feeds = store.list_feeds(include_disabled=False)
+    else:
+        feeds = store.list_feeds(due_before=now)
+    async with Fetcher(fetch_settings(settings)) as fetcher:
+        poller = Poller(store, settings, fetcher=fetcher, limit=limit, on_feed=on_feed)
+        return await poller.poll(feeds)
+
+
+async def run_forever(
+    store: SQLiteStore,
+    settings: Settings,
+    *,
+    stop: asyncio.Event,
+    on_pass: Callable[[PollReport], None] | None = None,
+    idle_seconds: float = 30.0,
+) -> int:
+    """Poll due feeds until `stop` is set; returns the number of passes.
+
+    Stopping cancels the pass at its next await. Store writes never span an await (each
+    feed's outcome and each article is written synchronously), so a stop can only land
+    between complete transactions: nothing half-written, and validators of an unfinished
+    feed are not saved, so its items are fetched again next time.
+    """
+    passes = 0
+    while not stop.is_set():
+        pass_task = asyncio.create_task(poll_once(store, settings))
+        stop_task = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({pass_task, stop_task}, return_when=asyncio.FIRST_COMPLETED)
+        if pass_task not in done:
+            pass_task.cancel()
+            await asyncio.gather(pass_task, return_exceptions=True)
+            break
+        stop_task.cancel()
+        passes += 1
+        if on_pass is not None:
+            on_pass(pass_task.result())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=_idle(store, idle_seconds))
+    return passes
+
+
+def _idle(store: SQLiteStore, cap: float) -> float:
+    """Seconds until the next feed is due (at least 1, at most `cap`)."""
+    feeds = store.list_feeds(include_disabled=False)
+    now = datetime.now(UTC)
+    waits = [(f.next_poll - now).total_seconds() if f.next_poll else 0.0 for f in feeds]
+    return max(1.0, min([cap, *waits]))

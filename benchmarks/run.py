@@ -1,0 +1,84 @@
+"""Run akhbar's benchmarks and print one table.
+
+.venv/bin/python -m benchmarks.run            # quick sizes, a smoke run (about a minute)
+.venv/bin/python -m benchmarks.run --full     # the sizes the targets name (long)
+.venv/bin/python -m benchmarks.run import     # only the named benchmarks
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+
+from benchmarks.common import Row
+
+BENCHMARKS = {
+    "text": "benchmarks.bench_text",
+    "dates": "benchmarks.bench_dates",
+    "import": "benchmarks.bench_import",
+    "extract": "benchmarks.bench_extract",
+}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    import os
+
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def render(rows: list[Row]) -> str:
+    header = ("benchmark", "measure", "value", "target", "met")
+    table = [header] + [
+        (
+            r.benchmark,
+            r.measure,
+            r.value,
+            r.target,
+            "" if r.met is None else ("yes" if r.met else "NO"),
+        )
+        for r in rows
+    ]
+    lines = ["| " + " | ".join(cells) + " |" for cells in table]
+    lines.insert(1, "|" + "---|" * len(header))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "names", nargs="*", help=f"benchmarks to run (default all): {', '.join(BENCHMARKS)}"
+    )
+    parser.add_argument("--full", action="store_true", help="full sizes (as the targets name)")
+    args = parser.parse_args(argv)
+    scale = "full" if args.full else "quick"
+    names = args.names or list(BENCHMARKS)
+    rows: list[Row] = []
+    for name in names:
+        if name not in BENCHMARKS:
+            parser.error(f"unknown benchmark {name!r}")
+        start = time.perf_counter()
+        module = importlib.import_module(BENCHMARKS[name])
+        rows.extend(module.run(scale))
+        print(f"# {name}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()} · scale {scale}\n")
+    print(render(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
