@@ -44,8 +44,21 @@ TEH_MARBUTA = {"ة": "ه"}
 HAMZA_CARRIERS = {"ؤ": "و", "ئ": "ي"}
 #: Persian / Urdu / Kurdish letters that Arabic outlets and scrapers mix in (the seed's «کیم»).
 PERSIAN_LETTERS = {
-    "ک": "ك", "ڪ": "ك", "گ": "ك", "ی": "ي", "ې": "ي", "ے": "ي", "ۀ": "ه", "ە": "ه", "ھ": "ه",
-    "ہ": "ه", "پ": "ب", "چ": "ج", "ژ": "ز", "ڤ": "ف", "ڨ": "ق",
+    "ک": "ك",
+    "ڪ": "ك",
+    "گ": "ك",
+    "ی": "ي",
+    "ې": "ي",
+    "ے": "ي",
+    "ۀ": "ه",
+    "ە": "ه",
+    "ھ": "ه",
+    "ہ": "ه",
+    "پ": "ب",
+    "چ": "ج",
+    "ژ": "ز",
+    "ڤ": "ف",
+    "ڨ": "ق",
 }
 DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
 
@@ -55,7 +68,9 @@ _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*")
 
 
-def _table(*maps: dict[str, str], delete: list[str] | tuple[str, ...] = ()) -> dict[int, str | None]:
+def _table(
+    *maps: dict[str, str], delete: list[str] | tuple[str, ...] = ()
+) -> dict[int, str | None]:
     table: dict[int, str | None] = {ord(c): None for c in delete}
     for mapping in maps:
         table.update({ord(k): v for k, v in mapping.items()})
@@ -73,7 +88,12 @@ _FOLD_PERSIAN = _table(PERSIAN_LETTERS)
 _FOLD_DIGITS = _table(DIGITS)
 # Everything `normalize_for_match` does per character, as one table (one pass over the text).
 _MATCH_TABLE = _table(
-    ALEF_FORMS, ALEF_MAKSURA, TEH_MARBUTA, HAMZA_CARRIERS, PERSIAN_LETTERS, DIGITS,
+    ALEF_FORMS,
+    ALEF_MAKSURA,
+    TEH_MARBUTA,
+    HAMZA_CARRIERS,
+    PERSIAN_LETTERS,
+    DIGITS,
     delete=[*HARAKAT, TATWEEL, *INVISIBLE],
 )
 
