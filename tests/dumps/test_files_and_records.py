@@ -89,7 +89,11 @@ def test_empty_and_binary_and_unsupported_files(tmp_path: Path) -> None:
     (tmp_path / "empty.csv").write_bytes(b"")
     (tmp_path / "photo.txt").write_bytes(bytes(range(256)) * 40)
     (tmp_path / "notes.docx").write_bytes(b"PK")
+    # Inside a folder a file of another type is not an input (a README beside the dumps) ...
     items = list(iter_dump_items([str(tmp_path)]))
+    assert "notes.docx" not in {Path(i.path or "").name for i in items if isinstance(i, InputError)}
+    # ... but named explicitly it is reported.
+    items += list(iter_dump_items([str(tmp_path / "notes.docx")]))
     assert all(isinstance(i, InputError) for i in items)
     by_name = {Path(i.path or "").name: i for i in items if isinstance(i, InputError)}
     for name in ("empty.jsonl", "empty.txt", "empty.csv"):
