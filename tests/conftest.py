@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from akhbar.store import SQLiteStore, open_store
+from tests.fetch.server import FixtureServer, serve
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
@@ -33,3 +34,10 @@ def runner(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> CliRunner:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return CliRunner()
+
+
+@pytest.fixture
+def http_server() -> Iterator[FixtureServer]:
+    """A running local HTTP server with no routes; a test adds them: `server.routes[...] = h`."""
+    with serve() as server:
+        yield server

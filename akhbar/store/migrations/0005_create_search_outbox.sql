@@ -9,4 +9,4 @@ CREATE TABLE search_outbox (
 
 -- A store that already holds articles gets them all indexed on its next open.
 INSERT INTO search_outbox (article_id, op, queued_at)
-    SELECT id, 'upsert', strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM articles;
+    SELECT id, 'upsert', strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z' FROM articles;
