@@ -55,6 +55,7 @@ class RawArticle:
     image_url: str = ""
     encoding: str = ""
     partial: bool = False
+    feed_id: int | None = None
     appended: list[RawArticle] = field(default_factory=list)
 
 

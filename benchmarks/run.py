@@ -21,6 +21,7 @@ BENCHMARKS = {
     "dates": "benchmarks.bench_dates",
     "import": "benchmarks.bench_import",
     "extract": "benchmarks.bench_extract",
+    "poll": "benchmarks.bench_poll",
 }
 
 

@@ -241,6 +241,7 @@ class Ingestor:
                 author=raw.author,
                 image_url=raw.image_url,
                 partial=raw.partial,
+                feed_id=raw.feed_id,
             )
         )
         self.store.log_ingest(str(raw.origin), "imported", article_id)

@@ -127,22 +127,25 @@ class Poller:
             return self._failed(feed, exc)
 
     async def _take_items(self, feed: Feed, items: list[FeedItem], outcome: FeedOutcome) -> None:
+        """Fetch the feed's new pages concurrently (the fetcher's limits bound them), then
+        store them in one batch: one transaction per feed instead of one per article."""
+        wanted: dict[str, FeedItem] = {}
         for item in items[: self.limit] if self.limit else items:
             if not item.url:
                 continue
             url = canonicalize_url(item.url, base=feed.url)
             # Known URLs are skipped before any page is fetched.
-            if self.store.article_id_by_dedup_key(f"url:{url}") is not None:
+            if url in wanted or self.store.article_id_by_dedup_key(f"url:{url}") is not None:
                 outcome.known += 1
                 continue
-            raw = await self._article_for(feed, item, url)
-            outcome.partial += int(raw.partial)
-            before = self.ingestor.report.imported
-            ids_before = len(self.ingestor.report.new_ids)
-            self.ingestor.ingest([raw])
-            outcome.new_articles += self.ingestor.report.imported - before
-            for article_id in self.ingestor.report.new_ids[ids_before:]:
-                self.store.set_article_feed(article_id, feed.id)
+            wanted[url] = item
+        raws = await asyncio.gather(
+            *(self._article_for(feed, item, url) for url, item in wanted.items())
+        )
+        outcome.partial += sum(raw.partial for raw in raws)
+        imported_before = self.ingestor.report.imported
+        self.ingestor.ingest(raws)
+        outcome.new_articles += self.ingestor.report.imported - imported_before
 
     async def _article_for(self, feed: Feed, item: FeedItem, url: str) -> RawArticle:
         """The page's own article when it can be extracted, else the feed's text (partial)."""
@@ -206,6 +209,7 @@ def _raw_from_item(feed: Feed, item: FeedItem, url: str) -> RawArticle:
         url=url,
         canonical_url=url,
         source_name=feed.source_name,
+        feed_id=feed.id,
         published_at=item.published,
         published_text=item.published_text,
         tags=list(item.tags),
@@ -224,6 +228,7 @@ def _raw_from_page(feed: Feed, item: FeedItem, url: str, page: ExtractedArticle)
         url=url,
         canonical_url=canonical,
         source_name=feed.source_name,
+        feed_id=feed.id,
         published_at=page.published_at or item.published,
         published_text=page.published_text or item.published_text,
         language=page.language or "ar",

@@ -73,6 +73,7 @@ class NewArticle:
     author: str = ""
     image_url: str = ""
     partial: bool = False
+    feed_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,12 +340,6 @@ class SQLiteStore:
             )
         ]
 
-    def set_article_feed(self, article_id: int, feed_id: int) -> None:
-        self.db.execute(
-            "UPDATE articles SET feed_id = ? WHERE id = ? AND feed_id IS NULL",
-            (feed_id, article_id),
-        )
-
     # --- articles -------------------------------------------------------------------------------
 
     def article_id_by_dedup_key(self, dedup_key: str) -> int | None:
@@ -364,8 +359,8 @@ class SQLiteStore:
         cur = self.db.execute(
             "INSERT INTO articles (url, canonical_url, title, body, published_at,"
             " published_has_time, published_text, imported_at, source_id, language, fingerprint,"
-            " dedup_key, origin, encoding, author, image_url, partial)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " dedup_key, origin, encoding, author, image_url, partial, feed_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 a.url,
                 a.canonical_url,
@@ -384,6 +379,7 @@ class SQLiteStore:
                 a.author,
                 a.image_url,
                 int(a.partial),
+                a.feed_id,
             ),
         )
         assert cur.lastrowid is not None
