@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -79,8 +82,12 @@ class Poller:
         limit: int | None = None,
         on_feed: Callable[[FeedOutcome], None] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        extractor: Executor | None = None,
     ) -> None:
         self.store = store
+        #: Where pages are extracted: a process pool puts trafilatura on another core while
+        #: this loop fetches and stores; None extracts inline (tests, one-core machines).
+        self.extractor = extractor
         self.settings = settings
         self.fetcher = fetcher
         self.limit = limit
@@ -151,7 +158,15 @@ class Poller:
         """The page's own article when it can be extracted, else the feed's text (partial)."""
         try:
             page = await self.fetcher.fetch(url, kind="page")
-            extracted = extract_article(page.body, url=page.url, content_type=page.content_type)
+            if self.extractor is None:
+                extracted = extract_article(page.body, url=page.url, content_type=page.content_type)
+            else:
+                extracted = await asyncio.get_running_loop().run_in_executor(
+                    self.extractor,
+                    functools.partial(
+                        extract_article, page.body, url=page.url, content_type=page.content_type
+                    ),
+                )
             return _raw_from_page(feed, item, url, extracted)
         except (FetchError, ExtractionRejected):
             # The feed's own text stands in; the article is marked partial so a reader (and a
@@ -260,9 +275,22 @@ async def poll_once(
         feeds = store.list_feeds(include_disabled=False)
     else:
         feeds = store.list_feeds(due_before=now)
-    async with Fetcher(fetch_settings(settings)) as fetcher:
-        poller = Poller(store, settings, fetcher=fetcher, limit=limit, on_feed=on_feed)
-        return await poller.poll(feeds)
+    if not feeds:
+        return PollReport()
+    workers = extract_workers()
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(ProcessPoolExecutor(workers)) if workers else None
+        async with Fetcher(fetch_settings(settings)) as fetcher:
+            poller = Poller(
+                store, settings, fetcher=fetcher, limit=limit, on_feed=on_feed, extractor=pool
+            )
+            return await poller.poll(feeds)
+
+
+def extract_workers() -> int:
+    """Extraction processes: one fewer than the cores (the event loop needs one), at most 4."""
+    cores = os.cpu_count() or 1
+    return min(4, cores - 1)
 
 
 async def run_forever(
