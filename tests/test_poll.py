@@ -300,3 +300,37 @@ def test_opml_round_trip(runner: CliRunner, db_path: str, tmp_path: object) -> N
         )
     }
     assert first == second
+
+
+def test_run_polls_until_sigterm_then_exits_cleanly(
+    http_server: FixtureServer, db_path: str
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    serve_site(http_server)
+    env = {**os.environ, "AKHBAR_DB": db_path, "AKHBAR_ALLOW_PRIVATE_ADDRESSES": "1",
+           "AKHBAR_FETCH_PER_HOST_DELAY": "0"}  # fmt: skip
+    subprocess.run([sys.executable, "-m", "akhbar", "sources", "add",
+                    http_server.url("/feed.xml")], env=env, check=True, capture_output=True)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "akhbar", "run", "--idle", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    from akhbar.store import open_store
+
+    while time.monotonic() < deadline:
+        with open_store(db_path) as store:
+            if store.article_count() == 3:
+                break
+        time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "stopped after" in out
+    with open_store(db_path) as store:
+        assert store.article_count() == 3
+        assert store.list_feeds()[0].verified
