@@ -313,8 +313,8 @@ def test_run_polls_until_sigterm_then_exits_cleanly(
     serve_site(http_server)
     env = {**os.environ, "AKHBAR_DB": db_path, "AKHBAR_ALLOW_PRIVATE_ADDRESSES": "1",
            "AKHBAR_FETCH_PER_HOST_DELAY": "0"}  # fmt: skip
-    subprocess.run([sys.executable, "-m", "akhbar", "sources", "add",
-                    http_server.url("/feed.xml")], env=env, check=True, capture_output=True)  # fmt: skip
+    add_cmd = [sys.executable, "-m", "akhbar", "sources", "add", http_server.url("/feed.xml")]
+    subprocess.run(add_cmd, env=env, check=True, capture_output=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "akhbar", "run", "--idle", "1"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
