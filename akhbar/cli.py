@@ -28,7 +28,8 @@ from akhbar.dumps import iter_dump_items
 from akhbar.errors import AkhbarError
 from akhbar.export import article_to_dict, write_csv, write_jsonl
 from akhbar.models import Feed
-from akhbar.pipeline import Ingestor, IngestReport
+from akhbar.pipeline import IngestReport
+from akhbar.pipeline.steps import open_ingestor
 from akhbar.store import SQLiteStore, open_store, utc_iso
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -110,8 +111,10 @@ def import_(settings: Settings, paths: tuple[str, ...], quiet: bool) -> None:
                 progress.console.print(f"[red]failed:[/red] {report.errors.pop(0)}", soft_wrap=True)
             progress.update(task, completed=report.imported + report.duplicates + report.failed)
 
-        ingestor = Ingestor(store, default_tz=settings.default_timezone, on_item=on_item)
-        report = ingestor.ingest(iter_dump_items(list(paths), vocabulary=ingestor.vocabulary))
+        with open_ingestor(
+            store, default_tz=settings.default_timezone, on_item=on_item
+        ) as ingestor:
+            report = ingestor.ingest(iter_dump_items(list(paths), vocabulary=ingestor.vocabulary))
         on_item(report)
     out_console.print(
         f"imported {report.imported}, duplicate {report.duplicates}, failed {report.failed}"
@@ -452,3 +455,9 @@ def _print_poll_report(report: Any) -> None:
 
 def main() -> None:
     cli(prog_name="akhbar")
+
+
+# Commands that live beside their stage; registered last so akhbar.cli is fully loaded.
+from akhbar.cli_search import search_command  # noqa: E402
+
+cli.add_command(search_command)

@@ -22,6 +22,7 @@ BENCHMARKS = {
     "import": "benchmarks.bench_import",
     "extract": "benchmarks.bench_extract",
     "poll": "benchmarks.bench_poll",
+    "search": "benchmarks.bench_search",
 }
 
 

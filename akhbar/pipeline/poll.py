@@ -14,8 +14,8 @@ import asyncio
 import contextlib
 import functools
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -26,6 +26,7 @@ from akhbar.feeds import FeedItem, parse_feed
 from akhbar.fetch import Fetcher, FetchSettings
 from akhbar.models import Feed, Origin, RawArticle
 from akhbar.pipeline.ingest import Ingestor
+from akhbar.pipeline.steps import open_ingestor
 from akhbar.sources import canonicalize_url, estimate_items_per_day, next_poll_delay
 from akhbar.store import SQLiteStore
 
@@ -83,6 +84,7 @@ class Poller:
         on_feed: Callable[[FeedOutcome], None] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         extractor: Executor | None = None,
+        ingestor: Ingestor | None = None,
     ) -> None:
         self.store = store
         #: Where pages are extracted: a process pool puts trafilatura on another core while
@@ -93,7 +95,7 @@ class Poller:
         self.limit = limit
         self.on_feed = on_feed
         self.now = now
-        self.ingestor = Ingestor(store, default_tz=settings.default_timezone)
+        self.ingestor = ingestor or Ingestor(store, default_tz=settings.default_timezone)
 
     async def poll(self, feeds: list[Feed]) -> PollReport:
         report = PollReport()
@@ -280,10 +282,12 @@ async def poll_once(
     workers = extract_workers()
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(ProcessPoolExecutor(workers)) if workers else None
+        ingestor = stack.enter_context(open_ingestor(store, default_tz=settings.default_timezone))
         async with Fetcher(fetch_settings(settings)) as fetcher:
             poller = Poller(
-                store, settings, fetcher=fetcher, limit=limit, on_feed=on_feed, extractor=pool
-            )
+                store, settings, fetcher=fetcher, limit=limit, on_feed=on_feed,
+                extractor=pool, ingestor=ingestor,
+            )  # fmt: skip
             return await poller.poll(feeds)
 
 

@@ -124,9 +124,12 @@ class SearchOutboxMixin:
         """Every article with its tags, in id order, `batch` at a time (for a rebuild)."""
         last_id = 0
         while True:
-            ids = [r[0] for r in self.db.execute(
-                "SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last_id, batch)
-            )]
+            ids = [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last_id, batch)
+                )
+            ]
             if not ids:
                 return
             yield from self.search_rows(ids, with_tags=True)
@@ -157,9 +160,12 @@ class SearchOutboxMixin:
         ).fetchone()
         if row is None:
             return []
-        return [r[0] for r in self.db.execute(
-            "SELECT t.canonical FROM tags t WHERE t.id = ?1"
-            " UNION ALL SELECT alias_key FROM"
-            " (SELECT alias_key FROM tag_aliases WHERE tag_id = ?1 ORDER BY alias_key)",
-            (row[0],),
-        )]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT t.canonical FROM tags t WHERE t.id = ?1"
+                " UNION ALL SELECT alias_key FROM"
+                " (SELECT alias_key FROM tag_aliases WHERE tag_id = ?1 ORDER BY alias_key)",
+                (row[0],),
+            )
+        ]

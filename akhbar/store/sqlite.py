@@ -28,6 +28,7 @@ from akhbar.models import (
     TagOrigin,
     TagRef,
 )
+from akhbar.store.search_outbox import SearchOutboxMixin
 
 
 def utc_iso(value: datetime) -> str:
@@ -93,7 +94,7 @@ ARTICLE_COLUMNS = (
 )
 
 
-class SQLiteStore:
+class SQLiteStore(SearchOutboxMixin):
     """Connection + every query akhbar runs. Not thread-safe: one store per thread."""
 
     def __init__(self, path: str) -> None:
@@ -130,23 +131,39 @@ class SQLiteStore:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
-        """Apply every packaged migration newer than the store, each in its own transaction."""
-        current = self.schema_version()
+        """Apply every packaged migration the store has not had, each in its own transaction.
+
+        Applied migrations are recorded by name (`schema_migrations`), not only as a highest
+        version: a migration numbered below one already applied is still applied, and a store
+        holding a migration this akhbar does not know is refused (it was made by a newer one).
+        """
         migrations = _migrations()
+        known = {name for _, name, _ in migrations}
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY,"
+            " applied_at TEXT NOT NULL)"
+        )
+        applied = {r[0] for r in self.db.execute("SELECT name FROM schema_migrations")}
         newest = migrations[-1][0] if migrations else 0
-        if current > newest:
+        unknown = sorted(applied - known)
+        if unknown or self.schema_version() > newest:
             raise StoreError(
-                f"{self.path}: schema version {current} is newer than this akhbar ({newest}); "
-                "upgrade akhbar"
+                f"{self.path}: schema version {self.schema_version()} "
+                f"({', '.join(unknown) or 'unknown migrations'}) is newer than this akhbar"
+                f" ({newest}); upgrade akhbar"
             )
         for version, name, sql in migrations:
-            if version <= current:
+            if name in applied:
                 continue
             try:
                 self.db.execute("BEGIN IMMEDIATE")
                 for statement in _split_sql(sql):
                     self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {version}")
+                self.db.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                    (name, now_iso()),
+                )
+                self.db.execute(f"PRAGMA user_version = {max(version, self.schema_version())}")
                 self.db.execute("COMMIT")
             except sqlite3.Error as exc:
                 self.db.execute("ROLLBACK")

@@ -1,0 +1,35 @@
+"""The ingestor with every step after storing, opened and closed in one place.
+
+Import, polling, the evaluation and the benchmarks all ingest through `open_ingestor`, so an
+article takes the same path whatever brought it: normalise -> dedupe -> store -> tag ->
+relate -> index. Steps are added here as they exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from akhbar.pipeline.index_step import IndexStep, open_search_index
+from akhbar.pipeline.ingest import Ingestor, IngestReport, Step
+from akhbar.store import SQLiteStore
+
+
+@contextmanager
+def open_ingestor(
+    store: SQLiteStore,
+    *,
+    default_tz: str = "UTC",
+    on_item: Callable[[IngestReport], None] | None = None,
+    search: bool = True,
+) -> Iterator[Ingestor]:
+    """An Ingestor whose steps are live for the `with` block (the search index is closed after)."""
+    engine = open_search_index(store, keep_writer=True) if search else None
+    steps: list[Step] = []
+    if engine is not None:
+        steps.append(IndexStep(store, engine))
+    try:
+        yield Ingestor(store, default_tz=default_tz, on_item=on_item, steps=steps)
+    finally:
+        if engine is not None:
+            engine.close()
