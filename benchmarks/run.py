@@ -23,6 +23,7 @@ BENCHMARKS = {
     "extract": "benchmarks.bench_extract",
     "poll": "benchmarks.bench_poll",
     "search": "benchmarks.bench_search",
+    "tags": "benchmarks.bench_tags",
 }
 
 

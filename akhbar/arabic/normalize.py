@@ -185,6 +185,14 @@ _FOLDS = tuple(
     }.items()
 )
 _HYPHENS = re.compile("[-\u2010\u2011]")
+_DELETE_OR_UNFOLD = re.compile(f"{_DELETE.pattern}|{_PRESENTATION_FORMS.pattern}")
+
+
+def _delete_or_unfold(match: re.Match[str]) -> str:
+    found = match.group()
+    if found[0] < "\ufb50":  # a run of deletable characters (all of them sit below U+FB50)
+        return ""
+    return _DELETE.sub("", unfold_presentation_forms(found))
 
 
 def _fold_letters(text: str) -> str:
@@ -220,8 +228,8 @@ def normalize_for_match(text: str) -> str:
 
     Idempotent: normalize_for_match(normalize_for_match(x)) == normalize_for_match(x).
     """
-    text = unfold_presentation_forms(text)
-    text = _fold_letters(_DELETE.sub("", text))
+    # One scan deletes harakat/tatweel/invisibles and unfolds the (rare) presentation forms.
+    text = _fold_letters(_DELETE_OR_UNFOLD.sub(_delete_or_unfold, text))
     if "-" in text or "\u2010" in text or "\u2011" in text:
         text = _fold_word_hyphens(text)
     text = text.lower()

@@ -159,6 +159,8 @@ class Ingestor:
     # --- steps ----------------------------------------------------------------------------------
 
     def _ingest_batch(self, batch: list[RawArticle | InputError]) -> None:
+        # Another process (`akhbar tags merge`) may have merged tags since the last batch.
+        self._tag_ids.clear()
         with self.store.transaction():
             for item in batch:
                 if isinstance(item, InputError):
@@ -255,7 +257,7 @@ class Ingestor:
         links: list[tuple[int, int, TagOrigin, float]] = []
         for position, (display, aliases) in enumerate(p.tags):
             key = normalize_for_match(display)
-            tag_id = self._tag_ids.get(key) or self.store.tag_id_by_key(key)
+            tag_id = self._tag_ids.get(key) or self.store.resolve_tag_key(key)
             if tag_id is None:
                 tag_id = self.store.add_tag(key, display)
                 self.vocabulary.add(key)

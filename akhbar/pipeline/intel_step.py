@@ -12,6 +12,7 @@ flat as the store grows, and nothing accumulates in memory.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 
@@ -20,8 +21,8 @@ from akhbar.cluster.related import (
     DEFAULT_RELATED_PARAMS,
     Candidate,
     RelatedParams,
-    gather_candidates,
     cosines,
+    gather_candidates,
     rank_related,
 )
 from akhbar.cluster.stories import (
@@ -159,6 +160,9 @@ class StoryStep:
         self.store = store
         self.params = params
         self.related = related
+        # The links stored at ingest skip the MMR pass (one per story still holds): it is the
+        # costliest part of ranking, and `akhbar related` recomputes the list with it.
+        self.stored_params = dataclasses.replace(related, diversity=0.0)
         self.stored_related = stored_related
 
     def on_new_article(
@@ -189,7 +193,7 @@ class StoryStep:
         story_id = self._assign(article_id, vector, at, candidates, source_id)
         store.post_terms(article_id, at, top_terms(vector, POSTED_TERMS))
         related = rank_related(
-            at, candidates, exclude_story=story_id, k=self.stored_related, params=self.related
+            at, candidates, exclude_story=story_id, k=self.stored_related, params=self.stored_params
         )
         store.link_articles([(article_id, r.id, "related", r.score) for r in related])
 
@@ -217,9 +221,7 @@ class StoryStep:
             vector, [centroid_blobs(states[s].centroid) for s in found], normalize=True
         )
         matches = [
-            StoryMatch(
-                s, sim, nearest[s], gap_to_span(at, states[s].first_at, states[s].last_at)
-            )
+            StoryMatch(s, sim, nearest[s], gap_to_span(at, states[s].first_at, states[s].last_at))
             for s, sim in zip(found, similarities, strict=True)
         ]
         story_id, score = choose_story(matches, self.params)

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from akhbar.pipeline.index_step import IndexStep, open_search_index
 from akhbar.pipeline.ingest import Ingestor, IngestReport, Step
+from akhbar.pipeline.tag_step import TagStep
 from akhbar.store import SQLiteStore
 
 
@@ -25,7 +26,8 @@ def open_ingestor(
 ) -> Iterator[Ingestor]:
     """An Ingestor whose steps are live for the `with` block (the search index is closed after)."""
     engine = open_search_index(store, keep_writer=True) if search else None
-    steps: list[Step] = []
+    # Order matters: tags first, so the index step indexes an article with its tags.
+    steps: list[Step] = [TagStep(store)]
     if engine is not None:
         steps.append(IndexStep(store, engine))
     try:

@@ -169,3 +169,23 @@ class SearchOutboxMixin:
                 (row[0],),
             )
         ]
+
+    def filter_names(self, kind: str, key: str, *, limit: int = 3) -> list[str]:
+        """Known normalised names a `source:` / `tag:` filter value may stand for (see
+        akhbar.search.query.FilterNames): `key` itself first when it names an outlet (a tag),
+        then up to `limit` outlet names that begin with `key` and go on with more words."""
+        if kind == "tag":
+            return [key] if self.tag_alias_keys(key) else []
+        if kind != "source":
+            return []
+        # substr, not LIKE: an outlet name may hold % or _, which LIKE would read as wildcards.
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT name_key FROM sources WHERE name_key = ?1"
+                " UNION ALL SELECT name_key FROM (SELECT name_key FROM sources"
+                " WHERE substr(name_key, 1, length(?1) + 1) = ?1 || ' '"
+                " ORDER BY name_key LIMIT ?2)",
+                (key, limit),
+            )
+        ]

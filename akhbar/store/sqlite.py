@@ -29,6 +29,7 @@ from akhbar.models import (
     TagRef,
 )
 from akhbar.store.search_outbox import SearchOutboxMixin
+from akhbar.store.tags import TagQueries
 
 
 def utc_iso(value: datetime) -> str:
@@ -94,7 +95,7 @@ ARTICLE_COLUMNS = (
 )
 
 
-class SQLiteStore(SearchOutboxMixin):
+class SQLiteStore(SearchOutboxMixin, TagQueries):
     """Connection + every query akhbar runs. Not thread-safe: one store per thread."""
 
     def __init__(self, path: str) -> None:

@@ -6,7 +6,7 @@ import re
 import time
 from importlib import resources
 
-import arabicstopwords.arabicstopwords as arabic_stopwords  # type: ignore[import-untyped]
+import arabicstopwords.arabicstopwords as arabic_stopwords
 import pytest
 
 from akhbar.arabic import normalize_for_match

@@ -1,0 +1,447 @@
+"""The store side of news intelligence: near-duplicate signatures, stories, the term index,
+"read also" candidates and tag trends.
+
+A mixin of `SQLiteStore` (it only needs `self.db`); tables come from migration 0004. Every
+lookup here is an index probe or a bounded range scan, so the cost per new article does not
+grow with the store: that is the point of keeping LSH bands and term postings in SQLite rather
+than in memory.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from akhbar.models import RELATION_KINDS, RelationKind
+
+#: How far `duplicate_root` follows 'duplicate-of' links (chains are 1-2 long in practice).
+MAX_CHAIN = 8
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVector:
+    """An article's term vector as stored, with its time and story (None: no story yet)."""
+
+    article_id: int
+    at: int
+    terms: bytes
+    weights: bytes
+    story_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryState:
+    """What assigning an article to a story needs of it."""
+
+    id: int
+    lead_id: int | None
+    first_at: int
+    last_at: int
+    article_count: int
+    centroid: bytes
+
+
+@dataclass(slots=True)
+class StoryMember:
+    article_id: int
+    title: str
+    source: str
+    published_at: datetime | None
+    duplicate_of: int | None
+    score: float
+
+
+@dataclass(slots=True)
+class StorySummary:
+    """A story as listed: its lead's title, members, outlets and time span."""
+
+    id: int
+    title: str
+    lead_id: int | None
+    article_count: int
+    outlet_count: int
+    first_at: datetime
+    last_at: datetime
+    article_ids: list[int] = field(default_factory=list)
+    outlets: list[str] = field(default_factory=list)
+    members: list[StoryMember] = field(default_factory=list)
+
+
+def _utc(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class IntelQueries:
+    db: sqlite3.Connection
+
+    # --- duplicates -----------------------------------------------------------------------------
+
+    def duplicate_target(self, article_id: int) -> int | None:
+        """The article this one is a 'duplicate-of', if any."""
+        row = self.db.execute(
+            "SELECT other_id FROM article_relations WHERE article_id = ? AND kind = 'duplicate-of'"
+            " ORDER BY other_id LIMIT 1",
+            (article_id,),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def duplicate_root(self, article_id: int) -> int:
+        """The original at the end of this article's 'duplicate-of' chain (itself if none)."""
+        current = article_id
+        for _ in range(MAX_CHAIN):
+            target = self.duplicate_target(current)
+            if target is None or target == article_id:
+                break
+            current = target
+        return current
+
+    def add_minhash(
+        self, article_id: int, signature: bytes, bands: Sequence[tuple[int, int]]
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO minhash_signatures (article_id, signature) VALUES (?, ?)",
+            (article_id, signature),
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO minhash_bands (band, hash, article_id) VALUES (?, ?, ?)",
+            [(band, value, article_id) for band, value in bands],
+        )
+
+    def minhash_candidates(
+        self, bands: Sequence[tuple[int, int]], *, exclude: int, limit: int = 200
+    ) -> list[int]:
+        """Articles sharing at least one band, most shared bands first (at most `limit`)."""
+        if not bands:
+            return []
+        probes = " UNION ALL ".join(
+            ["SELECT article_id FROM minhash_bands WHERE band = ? AND hash = ?"] * len(bands)
+        )
+        params: list[int] = [x for pair in bands for x in pair]
+        rows = self.db.execute(
+            f"SELECT article_id FROM ({probes}) WHERE article_id != ?"
+            " GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT ?",
+            [*params, exclude, limit],
+        ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def minhash_signatures(self, ids: Sequence[int]) -> dict[int, bytes]:
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            "SELECT article_id, signature FROM minhash_signatures"
+            f" WHERE article_id IN ({_marks(len(ids))})",
+            list(ids),
+        )
+        return {int(r[0]): bytes(r[1]) for r in rows}
+
+    def article_bodies(self, ids: Sequence[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            f"SELECT id, body FROM articles WHERE id IN ({_marks(len(ids))})", list(ids)
+        )
+        return {int(r[0]): r[1] for r in rows}
+
+    def article_order_keys(self, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """Sort keys (published_at, id) for 'earliest'; an undated article sorts last."""
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            f"SELECT id, coalesce(published_at, '~') FROM articles WHERE id IN"
+            f" ({_marks(len(ids))})",
+            list(ids),
+        )
+        return {int(r[0]): (r[1], int(r[0])) for r in rows}
+
+    def link_articles(self, rows: Iterable[tuple[int, int, RelationKind, float]]) -> None:
+        """(article id, other id, kind, score) relations; an existing link is kept."""
+        checked = []
+        for article_id, other_id, kind, score in rows:
+            if kind not in RELATION_KINDS:
+                raise ValueError(f"unknown relation kind {kind!r}")
+            checked.append((article_id, other_id, kind, score, _now_iso()))
+        self.db.executemany(
+            "INSERT INTO article_relations (article_id, other_id, kind, score, created_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            checked,
+        )
+
+    def relation_pairs(self, kind: RelationKind) -> list[tuple[int, int]]:
+        """Every (article id, other id) linked with `kind` (evaluation and export checks)."""
+        rows = self.db.execute(
+            "SELECT article_id, other_id FROM article_relations WHERE kind = ?"
+            " ORDER BY article_id, other_id",
+            (kind,),
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    def story_assignments(self) -> dict[int, int]:
+        """article id → story id for every article in a story."""
+        return {
+            int(r[0]): int(r[1])
+            for r in self.db.execute("SELECT article_id, story_id FROM story_members")
+        }
+
+    # --- term statistics and vectors ------------------------------------------------------------
+
+    def document_count(self) -> int:
+        row = self.db.execute("SELECT value FROM intel_state WHERE key = 'documents'").fetchone()
+        return int(row[0]) if row else 0
+
+    def document_frequencies(self, terms: Sequence[int]) -> dict[int, int]:
+        if not terms:
+            return {}
+        rows = self.db.execute(
+            f"SELECT term, df FROM term_stats WHERE term IN ({_marks(len(terms))})", list(terms)
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    def count_document(self, terms: Iterable[int]) -> None:
+        """Add one document containing each of `terms` (distinct) to the statistics."""
+        self.db.executemany(
+            "INSERT INTO term_stats (term, df) VALUES (?, 1)"
+            " ON CONFLICT (term) DO UPDATE SET df = df + 1",
+            [(t,) for t in terms],
+        )
+        self.db.execute(
+            "INSERT INTO intel_state (key, value) VALUES ('documents', 1)"
+            " ON CONFLICT (key) DO UPDATE SET value = value + 1"
+        )
+
+    def article_tag_ids(self, article_id: int) -> list[int]:
+        """The article's tags, publisher and extracted alike."""
+        rows = self.db.execute(
+            "SELECT DISTINCT tag_id FROM article_tags WHERE article_id = ? ORDER BY tag_id",
+            (article_id,),
+        )
+        return [int(r[0]) for r in rows]
+
+    def save_vector(self, article_id: int, at: int, terms: bytes, weights: bytes) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO article_vectors (article_id, at, terms, weights)"
+            " VALUES (?, ?, ?, ?)",
+            (article_id, at, terms, weights),
+        )
+
+    def post_terms(self, article_id: int, at: int, terms: Iterable[int]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO story_terms (term, at, article_id) VALUES (?, ?, ?)",
+            [(t, at, article_id) for t in terms],
+        )
+
+    def term_neighbours(
+        self, terms: Sequence[int], at: int, *, per_term: int, since: int, until: int
+    ) -> list[tuple[int, int]]:
+        """(term, article id) postings of each term nearest to `at` within [since, until]:
+        up to `per_term` before and `per_term` after. Two bounded index range scans per term."""
+        if not terms:
+            return []
+        before = (
+            "SELECT * FROM (SELECT term, article_id FROM story_terms WHERE term = ?"
+            " AND at <= ? AND at >= ? ORDER BY at DESC LIMIT ?)"
+        )
+        after = (
+            "SELECT * FROM (SELECT term, article_id FROM story_terms WHERE term = ?"
+            " AND at > ? AND at <= ? ORDER BY at LIMIT ?)"
+        )
+        sql = " UNION ALL ".join([before, after] * len(terms))
+        params: list[int] = []
+        for term in terms:
+            params += [term, at, since, per_term, term, at, until, per_term]
+        # Rows are (int, int) already: no per-row conversion (this runs for every article).
+        rows: list[tuple[int, int]] = self.db.execute(sql, params).fetchall()
+        return rows
+
+    def vectors(self, ids: Sequence[int]) -> dict[int, StoredVector]:
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            "SELECT v.article_id, v.at, v.terms, v.weights, m.story_id FROM article_vectors v"
+            " LEFT JOIN story_members m ON m.article_id = v.article_id"
+            f" WHERE v.article_id IN ({_marks(len(ids))})",
+            list(ids),
+        )
+        return {r[0]: StoredVector(*r) for r in rows}
+
+    # --- stories --------------------------------------------------------------------------------
+
+    def story_of(self, article_id: int) -> int | None:
+        row = self.db.execute(
+            "SELECT story_id FROM story_members WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def story_states(self, ids: Sequence[int]) -> dict[int, StoryState]:
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            "SELECT id, lead_id, first_at, last_at, article_count, centroid FROM stories"
+            f" WHERE id IN ({_marks(len(ids))})",
+            list(ids),
+        )
+        return {int(r[0]): StoryState(r[0], r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows}
+
+    def create_story(self, lead_id: int, at: int, centroid: bytes) -> int:
+        cur = self.db.execute(
+            "INSERT INTO stories (lead_id, first_at, last_at, centroid, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (lead_id, at, at, centroid, _now_iso()),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def add_story_member(
+        self,
+        story_id: int,
+        article_id: int,
+        *,
+        source_id: int | None,
+        at: int,
+        score: float,
+        may_lead: bool,
+    ) -> None:
+        """Add a member and keep the story's counts, span and lead (the earliest original)."""
+        new_outlet = (
+            source_id is not None
+            and not self.db.execute(
+                "SELECT 1 FROM story_members WHERE story_id = ? AND source_id = ? LIMIT 1",
+                (story_id, source_id),
+            ).fetchone()
+        )
+        self.db.execute(
+            "INSERT INTO story_members (article_id, story_id, source_id, at, score)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (article_id, story_id, source_id, at, score),
+        )
+        self.db.execute(
+            "UPDATE stories SET article_count = article_count + 1,"
+            " outlet_count = outlet_count + ?,"
+            " lead_id = CASE WHEN ? AND ? < first_at THEN ? ELSE lead_id END,"
+            " first_at = min(first_at, ?), last_at = max(last_at, ?) WHERE id = ?",
+            (int(new_outlet), int(may_lead), at, article_id, at, at, story_id),
+        )
+
+    def set_story_centroid(self, story_id: int, centroid: bytes) -> None:
+        self.db.execute("UPDATE stories SET centroid = ? WHERE id = ?", (centroid, story_id))
+
+    def list_stories(
+        self, *, limit: int = 20, offset: int = 0, min_articles: int = 1
+    ) -> list[StorySummary]:
+        """Stories, most recently active first, with their article ids and outlets."""
+        rows = self.db.execute(
+            "SELECT id FROM stories WHERE article_count >= ?"
+            " ORDER BY last_at DESC, article_count DESC, id DESC LIMIT ? OFFSET ?",
+            (min_articles, limit, offset),
+        ).fetchall()
+        return [self.get_story(int(r[0])) for r in rows]
+
+    def get_story(self, story_id: int) -> StorySummary:
+        """One story with its members (earliest first). Raises KeyError when there is none."""
+        row = self.db.execute(
+            "SELECT s.id, coalesce(a.title, ''), s.lead_id, s.article_count, s.outlet_count,"
+            " s.first_at, s.last_at FROM stories s LEFT JOIN articles a ON a.id = s.lead_id"
+            " WHERE s.id = ?",
+            (story_id,),
+        ).fetchone()
+        if row is None:
+            raise KeyError(story_id)
+        story = StorySummary(row[0], row[1], row[2], row[3], row[4], _utc(row[5]), _utc(row[6]))
+        for r in self.db.execute(
+            "SELECT m.article_id, a.title, coalesce(src.name, ''), a.published_at, m.score,"
+            " (SELECT min(other_id) FROM article_relations WHERE article_id = m.article_id"
+            "  AND kind = 'duplicate-of')"
+            " FROM story_members m JOIN articles a ON a.id = m.article_id"
+            " LEFT JOIN sources src ON src.id = a.source_id"
+            " WHERE m.story_id = ? ORDER BY m.at, m.article_id",
+            (story_id,),
+        ):
+            published = (
+                datetime.strptime(r[3], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if r[3] else None
+            )
+            story.members.append(StoryMember(r[0], r[1], r[2], published, r[5], r[4]))
+            story.article_ids.append(r[0])
+            if r[2] and r[2] not in story.outlets:
+                story.outlets.append(r[2])
+        return story
+
+    def story_ids_of(self, article_ids: Sequence[int]) -> dict[int, int]:
+        """article id → story id, for those of `article_ids` that are in a story."""
+        if not article_ids:
+            return {}
+        rows = self.db.execute(
+            "SELECT article_id, story_id FROM story_members"
+            f" WHERE article_id IN ({_marks(len(article_ids))})",
+            list(article_ids),
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    def article_brief(self, article_id: int) -> tuple[str, str, datetime | None] | None:
+        """(title, outlet, published_at) of an article; None if it does not exist."""
+        row = self.db.execute(
+            "SELECT a.title, coalesce(s.name, ''), a.published_at FROM articles a"
+            " LEFT JOIN sources s ON s.id = a.source_id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        when = (
+            datetime.strptime(row[2], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if row[2] else None
+        )
+        return row[0], row[1], when
+
+    # --- trends ---------------------------------------------------------------------------------
+
+    def tag_by_key(self, key: str) -> tuple[int, str] | None:
+        """(tag id, display) of the tag whose canonical name or alias key is `key`."""
+        row = self.db.execute(
+            "SELECT t.id, t.display FROM tags t WHERE t.canonical = ?1 UNION ALL"
+            " SELECT t.id, t.display FROM tag_aliases ta JOIN tags t ON t.id = ta.tag_id"
+            " WHERE ta.alias_key = ?1 LIMIT 1",
+            (key,),
+        ).fetchone()
+        return (int(row[0]), row[1]) if row else None
+
+    def tag_last_mention(self, tag_id: int) -> str | None:
+        """published_at of the newest dated article carrying the tag."""
+        row = self.db.execute(
+            "SELECT max(a.published_at) FROM article_tags t JOIN articles a ON a.id = t.article_id"
+            " WHERE t.tag_id = ?",
+            (tag_id,),
+        ).fetchone()
+        return row[0] if row and row[0] else None
+
+    def tag_mentions_per_day(self, tag_id: int, since: str, until: str) -> list[tuple[str, int]]:
+        """(YYYY-MM-DD, articles) for each day in [since, until) with at least one mention."""
+        rows = self.db.execute(
+            "SELECT substr(a.published_at, 1, 10) AS day, count(DISTINCT a.id)"
+            " FROM article_tags t JOIN articles a ON a.id = t.article_id"
+            " WHERE t.tag_id = ? AND a.published_at >= ? AND a.published_at < ?"
+            " GROUP BY day ORDER BY day",
+            (tag_id, since, until),
+        )
+        return [(r[0], int(r[1])) for r in rows]
+
+    def co_occurring_tags(
+        self, tag_id: int, since: str, until: str, *, limit: int = 10
+    ) -> list[tuple[int, str, int]]:
+        """(tag id, display, articles) of the tags most often on the same articles."""
+        rows = self.db.execute(
+            "WITH hits AS (SELECT DISTINCT t.article_id FROM article_tags t"
+            " JOIN articles a ON a.id = t.article_id"
+            " WHERE t.tag_id = ? AND a.published_at >= ? AND a.published_at < ?)"
+            " SELECT o.tag_id, g.display, count(DISTINCT o.article_id) AS n FROM hits h"
+            " JOIN article_tags o ON o.article_id = h.article_id AND o.tag_id != ?"
+            " JOIN tags g ON g.id = o.tag_id GROUP BY o.tag_id ORDER BY n DESC, g.display LIMIT ?",
+            (tag_id, since, until, tag_id, limit),
+        )
+        return [(int(r[0]), r[1], int(r[2])) for r in rows]
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
