@@ -460,6 +460,8 @@ def main() -> None:
 # Commands that live beside their stage; registered last so akhbar.cli is fully loaded.
 from akhbar.cli_search import search_command  # noqa: E402
 from akhbar.cli_tags import tags_group  # noqa: E402
+from akhbar.cli_web import serve_command  # noqa: E402
 
 cli.add_command(search_command)
 cli.add_command(tags_group)
+cli.add_command(serve_command)

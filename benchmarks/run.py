@@ -24,6 +24,7 @@ BENCHMARKS = {
     "poll": "benchmarks.bench_poll",
     "search": "benchmarks.bench_search",
     "tags": "benchmarks.bench_tags",
+    "web": "benchmarks.bench_web",
 }
 
 

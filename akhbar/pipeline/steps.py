@@ -23,11 +23,12 @@ def open_ingestor(
     default_tz: str = "UTC",
     on_item: Callable[[IngestReport], None] | None = None,
     search: bool = True,
+    enrich: bool = True,
 ) -> Iterator[Ingestor]:
     """An Ingestor whose steps are live for the `with` block (the search index is closed after)."""
     engine = open_search_index(store, keep_writer=True) if search else None
     # Order matters: tags first, so the index step indexes an article with its tags.
-    steps: list[Step] = [TagStep(store)]
+    steps: list[Step] = [TagStep(store)] if enrich else []
     if engine is not None:
         steps.append(IndexStep(store, engine))
     try:

@@ -30,6 +30,7 @@ from akhbar.models import (
 )
 from akhbar.store.search_outbox import SearchOutboxMixin
 from akhbar.store.tags import TagQueries
+from akhbar.store.web import WebQueries
 
 
 def utc_iso(value: datetime) -> str:
@@ -95,7 +96,7 @@ ARTICLE_COLUMNS = (
 )
 
 
-class SQLiteStore(SearchOutboxMixin, TagQueries):
+class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries):
     """Connection + every query akhbar runs. Not thread-safe: one store per thread."""
 
     def __init__(self, path: str) -> None:

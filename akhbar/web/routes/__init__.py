@@ -1,0 +1,1 @@
+"""Route tables: pages (HTML), admin (HTML forms), api (/api/v1, JSON), feeds (RSS/Atom)."""
