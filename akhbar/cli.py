@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the work ran but something failed (named on stderr), 2 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import signal
 import sys
@@ -424,10 +425,17 @@ def fetch(
 
 @cli.command()
 @click.option("--idle", default=30.0, show_default=True, help="Longest wait between passes (s).")
+@click.option(
+    "--serve/--no-serve",
+    default=True,
+    show_default=True,
+    help="Also serve the reader on the host/port settings.",
+)
 @click.pass_obj
 @handle_errors
-def run(settings: Settings, idle: float) -> None:
-    """Poll continuously until stopped (Ctrl-C or SIGTERM finish in-flight writes, then exit)."""
+def run(settings: Settings, idle: float, serve: bool) -> None:
+    """Poll continuously and serve the reader until stopped (Ctrl-C or SIGTERM finish
+    in-flight writes and requests, then exit)."""
     from akhbar.pipeline.poll import run_forever
 
     async def main_loop() -> int:
@@ -435,13 +443,44 @@ def run(settings: Settings, idle: float) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        with opened_store(settings) as store:
-            return await run_forever(
-                store, settings, stop=stop, on_pass=_print_poll_report, idle_seconds=idle
-            )
+        server = _reader_server(settings) if serve else None
+        serving = asyncio.create_task(server.serve()) if server else None
+        if server:
+            out_console.print(f"akhbar reader on http://{settings.host}:{settings.port}/")
+        try:
+            with opened_store(settings) as store:
+                return await run_forever(
+                    store, settings, stop=stop, on_pass=_print_poll_report, idle_seconds=idle
+                )
+        finally:
+            if server is not None and serving is not None:
+                server.should_exit = True
+                await serving
 
     passes = asyncio.run(main_loop())
     out_console.print(f"stopped after {passes} polling passes")
+
+
+def _reader_server(settings: Settings) -> Any:
+    """A uvicorn server for the reader that leaves signal handling to `run`'s stop event."""
+    import uvicorn
+
+    from akhbar.web import create_app
+
+    class ReaderServer(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log=False,
+        log_level="warning",
+        proxy_headers=False,
+    )
+    return ReaderServer(config)
 
 
 def _print_poll_report(report: Any) -> None:

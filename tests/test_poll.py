@@ -302,35 +302,56 @@ def test_opml_round_trip(runner: CliRunner, db_path: str, tmp_path: object) -> N
     assert first == second
 
 
-def test_run_polls_until_sigterm_then_exits_cleanly(
+def test_run_polls_and_serves_until_sigterm_then_exits_cleanly(
     http_server: FixtureServer, db_path: str
 ) -> None:
     import os
     import signal
+    import socket
     import subprocess
     import sys
+    import urllib.request
+
+    from akhbar.store import open_store
 
     serve_site(http_server)
-    env = {**os.environ, "AKHBAR_DB": db_path, "AKHBAR_ALLOW_PRIVATE_ADDRESSES": "1",
-           "AKHBAR_FETCH_PER_HOST_DELAY": "0"}  # fmt: skip
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "AKHBAR_DB": db_path,
+        "AKHBAR_ALLOW_PRIVATE_ADDRESSES": "1",
+        "AKHBAR_FETCH_PER_HOST_DELAY": "0",
+        "AKHBAR_PORT": str(port),
+    }
     add_cmd = [sys.executable, "-m", "akhbar", "sources", "add", http_server.url("/feed.xml")]
     subprocess.run(add_cmd, env=env, check=True, capture_output=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "akhbar", "run", "--idle", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
-    from akhbar.store import open_store
-
+    page = ""
     while time.monotonic() < deadline:
         with open_store(db_path) as store:
-            if store.article_count() == 3:
-                break
+            stored = store.article_count()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                page = response.read().decode()
+        except OSError:
+            page = ""
+        if stored == 3 and page:
+            break
         time.sleep(0.3)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "stopped after" in out
+    assert 'dir="rtl"' in page
     with open_store(db_path) as store:
         assert store.article_count() == 3
         assert store.list_feeds()[0].verified
