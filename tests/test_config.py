@@ -19,11 +19,17 @@ def test_defaults_then_toml_then_environment_then_overrides(
     monkeypatch.setenv("AKHBAR_DB", "from-env.db")
     monkeypatch.setenv("AKHBAR_ALLOW_PRIVATE_ADDRESSES", "1")
     settings = load_settings()
-    assert (settings.db, settings.port, settings.allow_private_addresses) == ("from-env.db", 9000, True)
+    assert (settings.db, settings.port, settings.allow_private_addresses) == (
+        "from-env.db",
+        9000,
+        True,
+    )
     assert load_settings({"db": "cli.db"}).db == "cli.db"
 
 
-def test_bad_setting_value_is_a_config_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_bad_setting_value_is_a_config_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("AKHBAR_PORT", "eighty")
     with pytest.raises(ConfigError, match="port"):
