@@ -1,10 +1,10 @@
-"""Turn some of the demo page dumps (written in UTF-8) into the byte variants the importer must read.
+"""Turn some demo page dumps (written in UTF-8) into the byte variants the importer must read.
 
 The demo pages under data/demo are written as plain UTF-8 text. Real dumps come in other
 encodings too, so this script re-encodes a few named files in place:
 
     windows-1256   two pages        (cp1256: no Arabic-Indic digits, no Persian yeh)
-    iso-8859-6     one page         (no Persian letters, no typographic quotes, no Arabic-Indic digits)
+    iso-8859-6     one page         (no Persian letters, typographic quotes, Arabic-Indic digits)
     utf-16         one page         (little-endian, with BOM)
     utf-8-sig      one page         (UTF-8 with BOM)
     crlf           one page         (UTF-8 kept, Windows line endings)
@@ -67,7 +67,9 @@ def convert(path: Path, target: str) -> bool:
             new = text.encode(target)  # strict: refuse characters the code page lacks
         except UnicodeEncodeError as exc:
             bad = text[exc.start : exc.end]
-            raise SystemExit(f"{path}: {target} cannot encode {bad!r} (U+{ord(bad[0]):04X})") from exc
+            raise SystemExit(
+                f"{path}: {target} cannot encode {bad!r} (U+{ord(bad[0]):04X})"
+            ) from exc
     path.write_bytes(new)
     return True
 
