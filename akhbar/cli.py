@@ -30,7 +30,7 @@ from akhbar.errors import AkhbarError
 from akhbar.export import article_to_dict, write_csv, write_jsonl
 from akhbar.models import Feed
 from akhbar.pipeline import IngestReport
-from akhbar.pipeline.steps import open_ingestor
+from akhbar.pipeline.steps import open_ingestor, worker_processes
 from akhbar.store import SQLiteStore, open_store, utc_iso
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -113,7 +113,10 @@ def import_(settings: Settings, paths: tuple[str, ...], quiet: bool) -> None:
             progress.update(task, completed=report.imported + report.duplicates + report.failed)
 
         with open_ingestor(
-            store, default_tz=settings.default_timezone, on_item=on_item
+            store,
+            default_tz=settings.default_timezone,
+            on_item=on_item,
+            workers=worker_processes(),
         ) as ingestor:
             report = ingestor.ingest(iter_dump_items(list(paths), vocabulary=ingestor.vocabulary))
         on_item(report)

@@ -24,7 +24,9 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", "./data/akhbar.db", "Path of the SQLite store."),
-    Setting("default_timezone", "UTC", "Zone for dates printed without one, when a source has none."),
+    Setting(
+        "default_timezone", "UTC", "Zone for dates printed without one, when a source has none."
+    ),
     Setting(
         "allow_private_addresses",
         False,

@@ -60,10 +60,10 @@ def _import_child(db: Path, data: Path, *, steps: bool) -> tuple[float, float]:
 FOUNDATION_ONLY = """
 import sys
 from akhbar.dumps import iter_dump_items
-from akhbar.pipeline.steps import open_ingestor
+from akhbar.pipeline.steps import open_ingestor, worker_processes
 from akhbar.store import open_store
 store = open_store(sys.argv[1])
-with open_ingestor(store, search=False, enrich=False) as ingestor:
+with open_ingestor(store, search=False, enrich=False, workers=worker_processes()) as ingestor:
     report = ingestor.ingest(iter_dump_items([sys.argv[2]], vocabulary=ingestor.vocabulary))
 assert report.failed == 0, report.errors
 """

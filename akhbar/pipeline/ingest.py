@@ -11,9 +11,11 @@ or opens a socket: the `dumps`, `feeds` and `extract` stages hand us RawArticles
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing import get_context
 from typing import Protocol
 
 from akhbar.arabic import clean_for_display, normalize_for_match
@@ -131,8 +133,11 @@ class Ingestor:
         default_tz: str = "UTC",
         on_item: Callable[[IngestReport], None] | None = None,
         steps: Sequence[Step] = (),
+        workers: int = 0,
     ) -> None:
         self.store = store
+        #: Processes that normalise batches ahead of the store (0: all in this process).
+        self.workers = workers
         self.steps = list(steps)
         self.default_tz = default_tz
         self.on_item = on_item
@@ -146,28 +151,59 @@ class Ingestor:
     # --- public ---------------------------------------------------------------------------------
 
     def ingest(self, items: Iterable[RawArticle | InputError]) -> IngestReport:
-        batch: list[RawArticle | InputError] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= BATCH_SIZE:
-                self._ingest_batch(batch)
-                batch = []
-        if batch:
-            self._ingest_batch(batch)
+        """Store every item. With workers, batch k+1 is normalised in another process while
+        batch k is stored here; the pool starts only once a full batch shows the input is
+        large, so small imports never pay for it."""
+        pool: ProcessPoolExecutor | None = None
+        pending: tuple[list[RawArticle | InputError], Future[list[Prepared]]] | None = None
+        try:
+            for batch in _batches(items, BATCH_SIZE):
+                if pool is None and self.workers and len(batch) == BATCH_SIZE:
+                    pool = ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"))
+                if pool is None:
+                    self._ingest_batch(batch)
+                    continue
+                future = pool.submit(prepare_batch, self._jobs(batch))
+                if pending is not None:
+                    self._ingest_batch(pending[0], pending[1].result())
+                pending = (batch, future)
+            if pending is not None:
+                self._ingest_batch(pending[0], pending[1].result())
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         return self.report
+
+    def _jobs(self, batch: list[RawArticle | InputError]) -> list[tuple[RawArticle, str] | None]:
+        """What a worker needs to prepare each item: the article and the zone to read dates in
+        (looked up here: workers have no store)."""
+        jobs: list[tuple[RawArticle, str] | None] = []
+        for item in batch:
+            if isinstance(item, InputError):
+                jobs.append(None)
+            else:
+                source = self._known_source(item.source_name)
+                tz = source.timezone if source and source.timezone else self.default_tz
+                jobs.append((item, tz))
+        return jobs
 
     # --- steps ----------------------------------------------------------------------------------
 
-    def _ingest_batch(self, batch: list[RawArticle | InputError]) -> None:
+    def _ingest_batch(
+        self, batch: list[RawArticle | InputError], prepared: list[Prepared] | None = None
+    ) -> None:
         # Another process (`akhbar tags merge`) may have merged tags since the last batch.
         self._tag_ids.clear()
         with self.store.transaction():
-            for item in batch:
+            for i, item in enumerate(batch):
+                ready = prepared[i] if prepared is not None else None
                 if isinstance(item, InputError):
                     self._fail(item)
+                elif isinstance(ready, InputError):
+                    self._fail(ready)
                 else:
                     try:
-                        self._ingest_one(item)
+                        self._ingest_one(item, prepared=ready)
                     except InputError as exc:
                         self._fail(exc)
                 if self.on_item is not None:
@@ -179,11 +215,17 @@ class Ingestor:
         self.report.add_error(str(error))
         self.store.log_ingest(error.where() or "(input)", "failed", message=error.message)
 
-    def _ingest_one(self, raw: RawArticle, *, appended_to: int | None = None) -> int:
+    def _ingest_one(
+        self,
+        raw: RawArticle,
+        *,
+        appended_to: int | None = None,
+        prepared: PreparedArticle | None = None,
+    ) -> int:
         source = self._source(raw.source_name)
-        prepared = prepare_article(
-            raw, default_tz=(source.timezone if source and source.timezone else self.default_tz)
-        )
+        if prepared is None:
+            tz = source.timezone if source and source.timezone else self.default_tz
+            prepared = prepare_article(raw, default_tz=tz)
         article_id, is_new = self._dedupe_and_store(prepared, source)
         if is_new:
             self._tag(article_id, prepared)
@@ -199,6 +241,13 @@ class Ingestor:
         for extra in raw.appended:
             self._ingest_one(extra, appended_to=article_id)
         return article_id
+
+    def _known_source(self, name: str) -> Source | None:
+        """The outlet of this name if the store has it (no write: used to plan a batch)."""
+        key = normalize_for_match(clean_for_display(name).replace("\n", " "))
+        if not key:
+            return None
+        return self._sources.get(key) or self.store.source_by_key(key)
 
     def _source(self, name: str) -> Source | None:
         shown = clean_for_display(name).replace("\n", " ")
@@ -272,6 +321,37 @@ class Ingestor:
 
     def _relate(self, article_id: int, other_id: int, kind: RelationKind) -> None:
         self.store.add_relation(article_id, other_id, kind)
+
+
+Prepared = PreparedArticle | InputError | None
+
+
+def prepare_batch(jobs: list[tuple[RawArticle, str] | None]) -> list[Prepared]:
+    """The normalise step for a batch, in a worker process: pure, no store."""
+    out: list[Prepared] = []
+    for job in jobs:
+        if job is None:
+            out.append(None)
+            continue
+        raw, tz = job
+        try:
+            out.append(prepare_article(raw, default_tz=tz))
+        except InputError as exc:
+            out.append(exc)
+    return out
+
+
+def _batches(
+    items: Iterable[RawArticle | InputError], size: int
+) -> Iterator[list[RawArticle | InputError]]:
+    batch: list[RawArticle | InputError] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def ingest(

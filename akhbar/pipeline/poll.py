@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import os
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from akhbar.feeds import FeedItem, parse_feed
 from akhbar.fetch import Fetcher, FetchSettings
 from akhbar.models import Feed, Origin, RawArticle
 from akhbar.pipeline.ingest import Ingestor
-from akhbar.pipeline.steps import open_ingestor
+from akhbar.pipeline.steps import open_ingestor, worker_processes
 from akhbar.sources import canonicalize_url, estimate_items_per_day, next_poll_delay
 from akhbar.store import SQLiteStore
 
@@ -279,7 +278,7 @@ async def poll_once(
         feeds = store.list_feeds(due_before=now)
     if not feeds:
         return PollReport()
-    workers = extract_workers()
+    workers = worker_processes()
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(ProcessPoolExecutor(workers)) if workers else None
         ingestor = stack.enter_context(open_ingestor(store, default_tz=settings.default_timezone))
@@ -289,12 +288,6 @@ async def poll_once(
                 extractor=pool, ingestor=ingestor,
             )  # fmt: skip
             return await poller.poll(feeds)
-
-
-def extract_workers() -> int:
-    """Extraction processes: one fewer than the cores (the event loop needs one), at most 4."""
-    cores = os.cpu_count() or 1
-    return min(4, cores - 1)
 
 
 async def run_forever(

@@ -7,6 +7,7 @@ relate -> index. Steps are added here as they exist.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -24,6 +25,7 @@ def open_ingestor(
     on_item: Callable[[IngestReport], None] | None = None,
     search: bool = True,
     enrich: bool = True,
+    workers: int = 0,
 ) -> Iterator[Ingestor]:
     """An Ingestor whose steps are live for the `with` block (the search index is closed after)."""
     engine = open_search_index(store, keep_writer=True) if search else None
@@ -32,7 +34,14 @@ def open_ingestor(
     if engine is not None:
         steps.append(IndexStep(store, engine))
     try:
-        yield Ingestor(store, default_tz=default_tz, on_item=on_item, steps=steps)
+        yield Ingestor(store, default_tz=default_tz, on_item=on_item, steps=steps, workers=workers)
     finally:
         if engine is not None:
             engine.close()
+
+
+def worker_processes() -> int:
+    """Helper processes for CPU work (normalising, extracting): one fewer than the cores, as
+    the main process stores and fetches meanwhile; at most 4."""
+    cores = os.cpu_count() or 1
+    return max(0, min(4, cores - 1))
