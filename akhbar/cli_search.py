@@ -22,9 +22,11 @@ from akhbar.search import MAX_LIMIT, SearchPage, search
 from akhbar.store import open_store
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
-QUERY_HELP = """Search the stored articles. QUERY is words (all must match, in any inflection),
-"exact phrases", a OR b, -excluded, and filters source:NAME tag:NAME from:DATE to:DATE
-(dates in ISO or Arabic: from:2024-03-01 to:"١٥ مارس ٢٠٢٤")."""
+QUERY_HELP = """Search the stored articles. QUERY is words (in any inflection; all of one or two,
+all but one in three of longer queries; names also match their other spellings), "exact
+phrases", a OR b, -excluded, and filters source:NAME tag:NAME from:DATE to:DATE (an outlet or
+tag name may run over several words unquoted: source:الجزيرة نت; dates in ISO or Arabic:
+from:2024-03-01 to:"١٥ مارس ٢٠٢٤")."""
 
 
 @click.command(name="search", help=QUERY_HELP)

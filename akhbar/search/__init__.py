@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from akhbar.errors import QueryError
 from akhbar.search.engine import SearchEngine, Sort, open_index
-from akhbar.search.query import ParsedQuery, compile_query, parse_query
+from akhbar.search.names import NameExpander, default_expander
+from akhbar.search.query import NameLookup, ParsedQuery, compile_query, parse_query
 from akhbar.search.snippets import MatchTerms, highlight, make_snippet
 from akhbar.store.search_outbox import SearchRow
 
@@ -24,11 +25,19 @@ MAX_LIMIT = 200
 
 
 class SearchReads(Protocol):
-    """The two store reads search needs (SQLiteStore has them through SearchOutboxMixin)."""
+    """The store reads search needs (SQLiteStore has them through SearchOutboxMixin)."""
 
     def search_rows(self, ids: Sequence[int], *, with_tags: bool = False) -> list[SearchRow]: ...
 
     def tag_alias_keys(self, key: str) -> list[str]: ...
+
+
+@runtime_checkable
+class FilterNameReads(Protocol):
+    """The store read that lets source:/tag: take unquoted multi-word names (SQLiteStore has
+    it); a store without it (the benchmark's text table) reads filter values as typed."""
+
+    def filter_names(self, kind: str, key: str, *, limit: int = 3) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,17 +82,27 @@ def search(
     sort: Sort = "relevance",
     now: datetime | None = None,
     default_tz: str | None = None,
+    names: NameLookup | None = None,
+    expand_names: bool = True,
 ) -> SearchPage:
     """One page of results. QueryError (with what to fix) for a malformed query.
 
-    `now` anchors the recency factor and relative dates (default: the current time).
+    `now` anchors the recency factor and relative dates (default: the current time);
+    `expand_names` also searches the other spellings of a name the query holds, from `names`
+    (default: the shipped gazetteer).
     """
     if sort not in ("relevance", "date"):
         raise QueryError(f"unknown sort {sort!r}; use relevance or date")
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise QueryError(f"limit must be 1-{MAX_LIMIT} and offset ≥ 0")
-    parsed = parse_query(query, default_tz=default_tz, reference=now)
-    compiled = compile_query(parsed, engine.schema, aliases_for=store.tag_alias_keys)
+    filter_names = store.filter_names if isinstance(store, FilterNameReads) else None
+    parsed = parse_query(query, default_tz=default_tz, reference=now, names=filter_names)
+    compiled = compile_query(
+        parsed,
+        engine.schema,
+        aliases_for=store.tag_alias_keys,
+        names_for=(names or default_expander()) if expand_names else None,
+    )
     page = engine.search(compiled.query, limit=limit, offset=offset, sort=sort, now=now)
     rows = {r.id: r for r in store.search_rows([h.id for h in page.hits])}
     terms = MatchTerms.of(compiled.terms)
@@ -106,7 +125,10 @@ def search(
 
 __all__ = [
     "MAX_LIMIT",
+    "FilterNameReads",
     "Hit",
+    "NameExpander",
+    "NameLookup",
     "ParsedQuery",
     "SearchEngine",
     "SearchPage",

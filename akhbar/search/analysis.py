@@ -87,6 +87,45 @@ def query_word_stem(norm_word: str) -> str | None:
     return stems[0] if stems else None
 
 
+#: Clitics written in front of a word without the article: conjunction و ف, preposition ب ل ك,
+#: and the two together.
+PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+#: A bare word shorter than this gets no clitic forms: a clitic in front of a short word often
+#: makes another word (جان → لجان, جنه → لجنه).
+MIN_CLITIC_BASE = 4
+
+
+@lru_cache(maxsize=16384)
+def clitic_forms(norm_word: str) -> tuple[str, ...]:
+    """The word with each proclitic in front (تخفيف → لتخفيف, وتخفيف ...), for a query word.
+
+    The stemmer strips و ف ب from a bare word but not always ل or ك (لتخفيف, لاتفاق and كاتفاق
+    keep them), so «للتخفيف»-style forms miss a query on the stem field alone. Searching the
+    clitic forms themselves finds them without guessing, at index time, whether a first ل is a
+    clitic or part of the word. A word with the article needs none: the stemmer removes the
+    article with its clitics (بالاحمال → احمال).
+    """
+    if norm_word.startswith("ال") or len(norm_word) < MIN_CLITIC_BASE or is_stopword(norm_word):
+        return ()
+    return tuple(p + norm_word for p in PROCLITICS)
+
+
+def hamza_seat_variants(norm_word: str) -> tuple[str, ...]:
+    """The word with the other seat of a medial hamza before و: مسئول / مسؤول, شئون / شؤون.
+
+    Egyptian and older print puts that hamza on ي (ئ) where the standard puts it on و (ؤ);
+    `normalize_for_match` folds each seat to its letter, so the two spellings of one word
+    become مسيول and مسوول and would never meet. The query looks for both.
+    """
+    variants = []
+    for i in range(1, len(norm_word) - 1):
+        pair = norm_word[i : i + 2]
+        if pair in ("يو", "وو"):
+            other = "وو" if pair == "يو" else "يو"
+            variants.append(norm_word[:i] + other + norm_word[i + 2 :])
+    return tuple(variants)
+
+
 def tag_keys(names: Iterable[str]) -> list[str]:
     """Normalised keys of tag names and aliases, each once, in first-seen order."""
     seen: dict[str, None] = {}

@@ -1,10 +1,11 @@
 """The search query language: a small hand-written parser → an AST → tantivy Query objects.
 
-    كيم يونغ أون            words: every one must match (AND), in any inflection
+    كيم يونغ أون            words, in any inflection: all of one or two, all but one in three
+                            of more; a name also matches its other spellings (names.py)
     "قطاع غزة"              a phrase: the words in this order; one quoted word = that exact form
     هدنة OR تهدئة           either side (also `|`)
     -كرة  -"كأس العالم"     exclude a word or a phrase
-    source:الجزيرة  tag:"كوريا الشمالية"  from:2024-03-01  to:"١٥ مارس ٢٠٢٤"
+    source:الجزيرة نت  tag:"كوريا الشمالية"  from:2024-03-01  to:"١٥ مارس ٢٠٢٤"
                             filters (also مصدر: وسم: من: إلى:); they do not change the score
 
 We build tantivy Query objects with its Query API and never concatenate tantivy's own query
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeGuard
+from typing import Protocol, TypeGuard
 
 import tantivy
 
@@ -35,7 +36,9 @@ from akhbar.search.analysis import (
     TAGS,
     TITLE_STEM,
     TITLE_SURFACE,
+    clitic_forms,
     epoch_seconds,
+    hamza_seat_variants,
     query_word_stem,
     tag_keys,
 )
@@ -44,6 +47,11 @@ from akhbar.search.analysis import (
 SURFACE_BOOSTS = {TITLE_SURFACE: 3.0, BODY_SURFACE: 1.5, TAGS: 2.5}
 STEM_BOOSTS = {TITLE_STEM: 1.2, BODY_STEM: 0.6}
 TAG_KEY_BOOST = 2.5
+#: Weight of a word behind a clitic (لتخفيف for تخفيف) or with its hamza on the other seat
+#: (مسؤول for مسئول), against 1 for the typed form.
+CLITIC_BOOST = 0.9
+#: Weight of another name of what the reader typed (an alias), against 1 for the typed form.
+ALIAS_BOOST = 0.8
 #: Longest word sequence looked up as a tag alias (names rarely run past five words).
 MAX_ALIAS_WORDS = 5
 
@@ -65,9 +73,29 @@ FILTERS = {
 FILTER_HELP = "source:, tag:, from: or to: (مصدر: وسم: من: إلى:)"
 DATE_EXAMPLE = "2024-03-01 or «١ مارس ٢٠٢٤»"
 
+#: `names(kind, normalised phrase)` → known normalised names of that kind ("source": outlets,
+#: "tag": tags) that are the phrase, or (outlets) begin with it followed by more words; the
+#: phrase itself first when known. The parser reads unquoted multi-word filter values with it.
+FilterNames = Callable[[str, str], Sequence[str]]
+#: Longest run of words after source:/tag: that may belong to the name (outlet and tag names
+#: rarely run past four words: سكاي نيوز عربية, الشرق الأوسط).
+MAX_FILTER_WORDS = 5
+
 #: `aliases_for(normalised phrase)` → every normalised alias of the tag that has this phrase
 #: as a name or alias (the phrase included), or [] when no tag has it.
 AliasLookup = Callable[[str], Sequence[str]]
+
+
+class NameLookup(Protocol):
+    """Other names of what a run of normalised query words names (akhbar.search.names)."""
+
+    def aliases(self, norm_words: Sequence[str]) -> list[str]:
+        """Normalised alias phrases, the typed phrase first; [] when the words name nothing."""
+        ...
+
+    def all_forms(self, norm_words: Sequence[str]) -> list[str]:
+        """`aliases` and adjectives (الكويتي for الكويت): what an exclusion leaves out."""
+        ...
 
 
 # --- the AST -----------------------------------------------------------------------------------
@@ -124,6 +152,7 @@ class _Item:
     text: str = ""
     negated: bool = False
     name: str = ""
+    quoted: bool = False  # a filter value typed in quotes: taken as it is, never extended
 
 
 def _read_quoted(text: str, i: int) -> tuple[str, int]:
@@ -157,9 +186,10 @@ def _scan(text: str) -> list[_Item]:
         name, colon, value = token.partition(":")
         kind = FILTERS.get(normalize_for_match(name)) if colon and name else None
         if kind is not None:
-            if not value and j < n and text[j] in QUOTES:
+            quoted = not value and j < n and text[j] in QUOTES
+            if quoted:
                 value, j = _read_quoted(text, j)
-            items.append(_filter_item(kind, name, value, negated))
+            items.append(_filter_item(kind, name, value, negated, quoted=quoted))
         elif colon and name.isascii() and name.isalpha() and value and not value.startswith("/"):
             raise QueryError(f"unknown filter {name}: — the filters are {FILTER_HELP}")
         elif token in ("OR", "|") and not negated:
@@ -170,30 +200,73 @@ def _scan(text: str) -> list[_Item]:
     return items
 
 
-def _filter_item(kind: str, name: str, value: str, negated: bool) -> _Item:
+def _filter_item(kind: str, name: str, value: str, negated: bool, *, quoted: bool) -> _Item:
     if negated:
         raise QueryError(f"-{name}: cannot be excluded; filters only narrow the results")
     if not value.strip():
         raise QueryError(f'{name}: needs a value, e.g. {name}:مصر or {name}:"كوريا الشمالية"')
-    return _Item("filter", value.strip(), name=kind)
+    return _Item("filter", value.strip(), name=kind, quoted=quoted)
+
+
+def _read_filter_name(items: list[_Item], i: int, names: FilterNames | None) -> tuple[str, int]:
+    """The value of the source:/tag: filter at items[i] and how many following words it took.
+
+    Readers type multi-word outlet and tag names without quotes (source:الجزيرة نت السودان,
+    source:سكاي نيوز عربية كوريا الشمالية): the value is the longest run of the words that
+    follow which, with the typed value, is a known name. Failing that, an outlet is also found
+    by the first words of its name when only one outlet begins with them (source:الجزيرة → الجزيرة
+    نت), as readers shorten outlet names. Quoted values, and every value when no names are
+    known, stay as typed.
+    """
+    item = items[i]
+    if item.name not in ("source", "tag"):
+        return item.text, 0  # a date: read by the date parser, as typed
+    value = normalize_for_match(item.text)
+    if item.quoted or names is None:
+        return value, 0
+    following: list[str] = []
+    for nxt in items[i + 1 : i + 1 + MAX_FILTER_WORDS]:
+        if nxt.kind != "word" or nxt.negated:
+            break
+        following.append(normalize_for_match(nxt.text))
+    candidates = [" ".join([value, *following[:n]]).strip() for n in range(len(following) + 1)]
+    known = [names(item.name, phrase) for phrase in candidates]
+    for n in range(len(candidates) - 1, -1, -1):
+        if candidates[n] in known[n]:
+            return candidates[n], n
+    if item.name == "source":
+        for n in range(len(candidates) - 1, -1, -1):
+            longer = [k for k in known[n] if k.startswith(candidates[n] + " ")]
+            if len(longer) == 1:
+                return longer[0], n
+    return value, 0
 
 
 # --- parsing -----------------------------------------------------------------------------------
 
 
 def parse_query(
-    text: str, *, default_tz: str | None = None, reference: datetime | None = None
+    text: str,
+    *,
+    default_tz: str | None = None,
+    reference: datetime | None = None,
+    names: FilterNames | None = None,
 ) -> ParsedQuery:
     """Parse a query; QueryError (with what to fix) for anything malformed.
 
     `default_tz` is the zone of from:/to: dates (UTC when None); `reference` anchors relative
-    dates such as «أمس» (default: now).
+    dates such as «أمس» (default: now); `names` lets unquoted multi-word outlet and tag names
+    follow source:/tag: (see `_read_filter_name`).
     """
     required: list[Clause] = []
     excluded: list[Atom] = []
     filters: dict[str, list[str]] = {"source": [], "tag": [], "from": [], "to": []}
     pending_or, last_positive = False, False
-    for item in _scan(text):
+    items = _scan(text)
+    i = 0
+    while i < len(items):
+        item = items[i]
+        i += 1
         if item.kind == "or":
             if pending_or or not last_positive:
                 raise QueryError("OR needs a word or a phrase on both sides, e.g. هدنة OR تهدئة")
@@ -202,7 +275,9 @@ def parse_query(
         if item.kind == "filter":
             if pending_or:
                 raise QueryError("OR cannot join a filter; put the filter apart")
-            filters[item.name].append(item.text)
+            value, taken = _read_filter_name(items, i - 1, names)
+            filters[item.name].append(value)
+            i += taken
             last_positive = False
             continue
         atom = _atom(item)
@@ -299,49 +374,61 @@ def _one_date(
 
 
 def compile_query(
-    parsed: ParsedQuery, schema: tantivy.Schema, aliases_for: AliasLookup | None = None
+    parsed: ParsedQuery,
+    schema: tantivy.Schema,
+    aliases_for: AliasLookup | None = None,
+    names_for: NameLookup | None = None,
 ) -> CompiledQuery:
-    """The tantivy query for a parsed query; `aliases_for` enables tag-alias expansion."""
-    return _Compiler(schema, aliases_for).compile(parsed)
+    """The tantivy query for a parsed query; `aliases_for` enables tag-alias expansion and
+    `names_for` expansion from the gazetteer (akhbar.search.names.NameExpander)."""
+    return _Compiler(schema, aliases_for, names_for).compile(parsed)
 
 
 class _Compiler:
-    def __init__(self, schema: tantivy.Schema, aliases_for: AliasLookup | None) -> None:
+    def __init__(
+        self, schema: tantivy.Schema, aliases_for: AliasLookup | None, names_for: NameLookup | None
+    ) -> None:
         self.schema = schema
         self.aliases_for = aliases_for
+        self.names_for = names_for
         self.terms: set[str] = set()
 
     def compile(self, parsed: ParsedQuery) -> CompiledQuery:
-        must = self._required(parsed.required)
+        must, plain = self._required(parsed.required)
+        if plain:
+            must.append(_most_of(plain))
         if not must:
             must = [tantivy.Query.all_query()]
         subqueries = [(tantivy.Occur.Must, q) for q in must]
         subqueries += [(tantivy.Occur.Must, self._zero(f)) for f in self._filters(parsed)]
-        subqueries += [
-            (tantivy.Occur.MustNot, self._atom(a, expand=False)) for a in parsed.excluded
-        ]
+        subqueries += [(tantivy.Occur.MustNot, self._excluded(a)) for a in parsed.excluded]
         return CompiledQuery(tantivy.Query.boolean_query(subqueries), frozenset(self.terms))
 
     # --- clauses ---
 
-    def _required(self, clauses: Sequence[Clause]) -> list[tantivy.Query]:
+    def _required(
+        self, clauses: Sequence[Clause]
+    ) -> tuple[list[tantivy.Query], list[tantivy.Query]]:
+        """(what must match: phrases and OR groups; the plain words and names, of which most
+        must match — see `_most_of`)."""
         # A lone stopword among content words (رئيس في مصر) would only slow the query down and
         # narrow nothing a reader cares about; alone (a search for «في») it is kept.
         content = [c for c in clauses if not _is_stopword_clause(c)]
         clauses = content or list(clauses)
-        out: list[tantivy.Query] = []
-        run: list[str] = []  # consecutive plain words, looked up together as tag aliases
+        must: list[tantivy.Query] = []
+        plain: list[tantivy.Query] = []
+        run: list[str] = []  # consecutive plain words, looked up together as names
         for clause in clauses:
             if _single_word(clause):
                 run.append(clause.norms[0])
                 continue
             if run:
-                out.extend(self._word_run(run))
+                plain.extend(self._word_run(run))
                 run = []
-            out.append(self._clause(clause))
+            must.append(self._clause(clause))
         if run:
-            out.extend(self._word_run(run))
-        return out
+            plain.extend(self._word_run(run))
+        return must, plain
 
     def _clause(self, clause: Clause) -> tantivy.Query:
         if isinstance(clause, AnyOf):
@@ -349,15 +436,16 @@ class _Compiler:
         return self._atom(clause, expand=True)
 
     def _word_run(self, norms: list[str]) -> list[tantivy.Query]:
-        """Consecutive plain words; the longest sequences that name a tag expand to its aliases
-        (كيم يونغ أون also finds كيم جونج أون)."""
+        """Consecutive plain words; the longest sequences that name a tag or an entity expand
+        to its other names (كيم يونغ أون also finds كيم جونغ أون)."""
         out: list[tantivy.Query] = []
         i = 0
         while i < len(norms):
             for n in range(min(MAX_ALIAS_WORDS, len(norms) - i), 0, -1):
-                aliases = self._aliases(" ".join(norms[i : i + n]))
+                span = norms[i : i + n]
+                aliases = self._aliases(span, quoted=False)
                 if aliases:
-                    out.append(self._alias_group(norms[i : i + n], aliases, quoted=False))
+                    out.append(self._alias_group(span, aliases, quoted=False))
                     i += n
                     break
             else:
@@ -368,24 +456,48 @@ class _Compiler:
     def _atom(self, atom: Atom, *, expand: bool) -> tantivy.Query:
         quoted = isinstance(atom, Phrase)
         if expand:
-            aliases = self._aliases(" ".join(atom.norms))
+            aliases = self._aliases(list(atom.norms), quoted=quoted)
             if aliases:
                 return self._alias_group(list(atom.norms), aliases, quoted=quoted)
         return self._words(list(atom.norms), quoted=quoted)
 
-    def _aliases(self, phrase: str) -> list[str]:
-        if self.aliases_for is None:
-            return []
-        return tag_keys(self.aliases_for(phrase))
+    def _excluded(self, atom: Atom) -> tantivy.Query:
+        """An excluded word leaves out what it names under any of its names and adjectives
+        (-الكويت: no article on Kuwait, also one that only says الكويتيون); quoted, that
+        spelling only."""
+        forms = []
+        if self.names_for is not None and isinstance(atom, Word):
+            forms = self.names_for.all_forms(atom.norms)
+        if not forms:
+            return self._atom(atom, expand=False)
+        return _should([self._words(words(form), quoted=False) for form in forms])
+
+    def _aliases(self, norms: list[str], *, quoted: bool) -> list[str]:
+        """Other names of what `norms` names: its tag's aliases, and (unquoted only: quotes ask
+        for that spelling) the gazetteer entity's names. [] when it names nothing."""
+        found: list[str] = []
+        if self.aliases_for is not None:
+            found += tag_keys(self.aliases_for(" ".join(norms)))
+        if self.names_for is not None and not quoted:
+            found += self.names_for.aliases(norms)
+        return list(dict.fromkeys(found))
 
     def _alias_group(self, norms: list[str], aliases: list[str], *, quoted: bool) -> tantivy.Query:
-        options = [self._words(words(alias), quoted=True) for alias in aliases]
+        typed = " ".join(norms)
+        # The reader's own spelling at full weight (unquoted: in any inflection), the other
+        # names a little lower, so that an article in the reader's spelling ranks first.
+        options = [self._words(norms, quoted=quoted)]
+        options += [
+            self._boost(self._words(words(alias), quoted=quoted), ALIAS_BOOST)
+            for alias in aliases
+            if alias != typed
+        ]
         options.append(
             self._boost(tantivy.Query.term_set_query(self.schema, TAG_KEY, aliases), TAG_KEY_BOOST)
         )
         if len(norms) > 1 and not quoted:
             # The words apart too, so expansion never finds less than the plain query would.
-            options.append(_must([self._words([w], quoted=False) for w in norms]))
+            options.append(_most_of([self._words([w], quoted=False) for w in norms]))
         return _should(options)
 
     # --- words and phrases ---
@@ -408,12 +520,29 @@ class _Compiler:
                 self._boost(tantivy.Query.term_query(self.schema, f, stem), b)
                 for f, b in STEM_BOOSTS.items()
             ]
+            forms = clitic_forms(norm) + hamza_seat_variants(norm)
+            stems = {s for form in forms if (s := query_word_stem(form)) and s != stem}
+            options += [
+                self._boost(tantivy.Query.term_query(self.schema, f, term), b * CLITIC_BOOST)
+                for fields, terms in ((SURFACE_BOOSTS, forms), (STEM_BOOSTS, sorted(stems)))
+                for f, b in fields.items()
+                for term in terms
+            ]
         return _should(options)
 
     def _phrase(self, norms: list[str]) -> tantivy.Query:
         surface: list[str | tuple[int, str]] = list(norms)
         options = [
             self._boost(tantivy.Query.phrase_query(self.schema, f, surface), b)
+            for f, b in SURFACE_BOOSTS.items()
+        ]
+        # The phrase behind a clitic (لتخفيف الأحمال for "تخفيف الأحمال"): clitics attach to
+        # the first word only.
+        options += [
+            self._boost(
+                tantivy.Query.phrase_query(self.schema, f, [form, *surface[1:]]), b * CLITIC_BOOST
+            )
+            for form in clitic_forms(norms[0])
             for f, b in SURFACE_BOOSTS.items()
         ]
         # The same phrase through stems (بقطاع غزة for "قطاع غزة") ranks below the exact form.
@@ -437,7 +566,7 @@ class _Compiler:
         if parsed.sources:
             out.append(tantivy.Query.term_set_query(self.schema, SOURCE, list(parsed.sources)))
         for tag in parsed.tags:
-            keys = self._aliases(tag) or [tag]
+            keys = self._aliases(tag.split(), quoted=True) or [tag]
             out.append(tantivy.Query.term_set_query(self.schema, TAG_KEY, keys))
         if parsed.date_from or parsed.date_to:
             out.append(
@@ -469,10 +598,27 @@ def _should(options: list[tantivy.Query]) -> tantivy.Query:
     return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in options])
 
 
-def _must(options: list[tantivy.Query]) -> tantivy.Query:
+def _most_of(options: list[tantivy.Query]) -> tantivy.Query:
+    """All of one or two words; of three or more, all but one in three (`needed_words`)."""
     if len(options) == 1:
         return options[0]
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in options])
+    needed = needed_words(len(options))
+    if needed == len(options):
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in options])
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, q) for q in options], minimum_number_should_match=needed
+    )
+
+
+def needed_words(count: int) -> int:
+    """How many of `count` plain query words (a name counts as one) an article must contain.
+
+    A reader's long query describes a story (قمة بريكس مصر, أسعار النفط أوبك): an article on
+    it often lacks one of the words, and requiring every word would drop it. One word in three
+    may be missing; one or two words are all required. BM25 still ranks articles with every
+    word first, as each word adds to the score.
+    """
+    return count - count // 3
 
 
 def _single_word(clause: Clause) -> TypeGuard[Word]:
