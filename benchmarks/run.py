@@ -13,6 +13,7 @@ import platform
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from benchmarks.common import Row
 
@@ -68,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         "names", nargs="*", help=f"benchmarks to run (default all): {', '.join(BENCHMARKS)}"
     )
     parser.add_argument("--full", action="store_true", help="full sizes (as the targets name)")
+    parser.add_argument(
+        "--write", action="store_true", help="also record the table in benchmarks/RESULTS.md"
+    )
     args = parser.parse_args(argv)
     scale = "full" if args.full else "quick"
     names = args.names or list(BENCHMARKS)
@@ -79,9 +83,25 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(BENCHMARKS[name])
         rows.extend(module.run(scale))
         print(f"# {name}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
-    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()} · scale {scale}\n")
+    header = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {machine()} · scale {scale}"
+    print(f"{header}\n")
     print(render(rows))
+    if args.write:
+        record(header, names, render(rows))
     return 0
+
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
+
+
+def record(header: str, names: list[str], table: str) -> None:
+    """Replace (or add) the section for these benchmarks in RESULTS.md."""
+    title = f"## {', '.join(names)}"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    sections = text.split("\n## ")
+    kept = [sections[0]] + [s for s in sections[1:] if not s.startswith(title[3:] + "\n")]
+    body = "\n## ".join(kept).rstrip()
+    RESULTS.write_text(f"{body}\n\n{title}\n\n{header}\n\n{table}\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
