@@ -500,6 +500,7 @@ def main() -> None:
 
 
 # Commands that live beside their stage; registered last so akhbar.cli is fully loaded.
+from akhbar.cli_intel import COMMANDS as INTEL_COMMANDS  # noqa: E402
 from akhbar.cli_search import search_command  # noqa: E402
 from akhbar.cli_tags import tags_group  # noqa: E402
 from akhbar.cli_web import serve_command  # noqa: E402
@@ -507,3 +508,5 @@ from akhbar.cli_web import serve_command  # noqa: E402
 cli.add_command(search_command)
 cli.add_command(tags_group)
 cli.add_command(serve_command)
+for _command in INTEL_COMMANDS:
+    cli.add_command(_command)

@@ -25,6 +25,7 @@ BENCHMARKS = {
     "poll": "benchmarks.bench_poll",
     "search": "benchmarks.bench_search",
     "tags": "benchmarks.bench_tags",
+    "intel": "benchmarks.bench_intel",
     "web": "benchmarks.bench_web",
 }
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from akhbar.pipeline.index_step import IndexStep, open_search_index
 from akhbar.pipeline.ingest import Ingestor, IngestReport, Step
+from akhbar.pipeline.intel_step import intel_steps
 from akhbar.pipeline.tag_step import TagStep
 from akhbar.store import SQLiteStore
 
@@ -30,7 +31,7 @@ def open_ingestor(
     """An Ingestor whose steps are live for the `with` block (the search index is closed after)."""
     engine = open_search_index(store, keep_writer=True) if search else None
     # Order matters: tags first, so the index step indexes an article with its tags.
-    steps: list[Step] = [TagStep(store)] if enrich else []
+    steps: list[Step] = [TagStep(store), *intel_steps(store)] if enrich else []
     if engine is not None:
         steps.append(IndexStep(store, engine))
     try:

@@ -28,6 +28,7 @@ from akhbar.models import (
     TagOrigin,
     TagRef,
 )
+from akhbar.store.intel import IntelQueries
 from akhbar.store.search_outbox import SearchOutboxMixin
 from akhbar.store.tags import TagQueries
 from akhbar.store.web import WebQueries
@@ -96,7 +97,7 @@ ARTICLE_COLUMNS = (
 )
 
 
-class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries):
+class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
     """Connection + every query akhbar runs. Not thread-safe: one store per thread."""
 
     def __init__(self, path: str) -> None:

@@ -1,0 +1,248 @@
+"""The intelligence steps of the pipeline: near-duplicates, then stories and "read also".
+
+Both run inside the ingest batch's transaction for every new article, in order (see `Step` in
+ingest.py), so what they write commits or rolls back with the article. Register them after the
+entity tagger, so that extracted tags are already linked when the stories step reads them:
+
+    Ingestor(store, steps=[entity_step, *intel_steps(store), index_step])
+
+Every store call here is an index probe or a bounded range scan: the cost per article stays
+flat as the store grows, and nothing accumulates in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Mapping
+
+from akhbar.arabic import normalize_for_match
+from akhbar.cluster.related import (
+    DEFAULT_RELATED_PARAMS,
+    Candidate,
+    RelatedParams,
+    cosines,
+    gather_candidates,
+    rank_related,
+)
+from akhbar.cluster.stories import (
+    DEFAULT_STORY_PARAMS,
+    StoryMatch,
+    StoryParams,
+    add_to_centroid,
+    centroid_blobs,
+    centroid_from_blob,
+    centroid_to_blob,
+    choose_story,
+    gap_to_span,
+    tag_term,
+    text_terms,
+    top_terms,
+    vector_to_blobs,
+    weigh,
+)
+from akhbar.dedup.minhash import (
+    DEFAULT_THRESHOLDS,
+    MIN_SHINGLES,
+    DedupThresholds,
+    Shingles,
+    Signature,
+    band_hashes,
+    estimate_jaccard,
+    is_near_copy,
+    overlap,
+    score_of,
+    shingle_hashes,
+    signature,
+    signature_from_bytes,
+    signature_to_bytes,
+)
+from akhbar.models import Source
+from akhbar.pipeline.ingest import PreparedArticle
+from akhbar.store.intel import IntelQueries
+
+#: Candidates whose bodies are compared exactly, best estimates first (bounds the work when a
+#: much-copied wire story has dozens of copies: one confirmed copy leads to the group's root).
+MAX_CONFIRMED = 8
+#: Terms of each original article posted in the index (the heaviest ones).
+POSTED_TERMS = 24
+#: Open stories whose centroids are compared with a new article (the best by nearest member).
+MAX_STORIES = 5
+#: 'related' links stored per new article (export shows them; `akhbar related` recomputes).
+STORED_RELATED = 3
+
+
+def epoch_of(prepared: PreparedArticle) -> int:
+    """Seconds since 1970 of the article's publication, else of now (undated articles)."""
+    when = prepared.published_at
+    return int(when.timestamp()) if when is not None else int(time.time())
+
+
+class DedupStep:
+    """Links a new article 'duplicate-of' the earliest near-copy already stored."""
+
+    name = "dedup"
+
+    def __init__(
+        self, store: IntelQueries, thresholds: DedupThresholds = DEFAULT_THRESHOLDS
+    ) -> None:
+        self.store = store
+        self.thresholds = thresholds
+
+    def on_new_article(
+        self, article_id: int, prepared: PreparedArticle, source: Source | None
+    ) -> None:
+        if self.store.duplicate_target(article_id) is not None:
+            # An exact copy the ingestor linked by fingerprint: its original's bands stand
+            # for it, so it adds no rows.
+            return
+        shingles = shingle_hashes(prepared.body_norm)
+        if shingles.size < MIN_SHINGLES:
+            return
+        sig = signature(shingles)
+        bands = band_hashes(sig)
+        original = self._find_original(article_id, sig, shingles, bands)
+        # A near-copy gets bands too: a later copy may resemble it more than its original
+        # (a cut ending cut again), and its band rows let that copy find the group.
+        self.store.add_minhash(article_id, signature_to_bytes(sig), bands)
+        if original is not None:
+            self.store.link_articles([(article_id, original[0], "duplicate-of", original[1])])
+
+    def flush(self) -> None:
+        """Nothing to do after a commit: every write happened in the batch's transaction."""
+
+    def _find_original(
+        self,
+        article_id: int,
+        sig: Signature,
+        shingles: Shingles,
+        bands: list[tuple[int, int]],
+    ) -> tuple[int, float] | None:
+        """(earliest copy in the group, overlap score) or None when no candidate holds."""
+        store, limits = self.store, self.thresholds
+        candidates = store.minhash_candidates(bands, exclude=article_id)
+        estimates = {
+            other: estimate_jaccard(sig, signature_from_bytes(blob))
+            for other, blob in store.minhash_signatures(candidates).items()
+        }
+        likely = sorted(
+            (o for o, e in estimates.items() if e >= limits.estimate),
+            key=lambda o: (-estimates[o], o),
+        )[:MAX_CONFIRMED]
+        confirmed: dict[int, float] = {}
+        for other, body in store.article_bodies(likely).items():
+            found = overlap(shingles, shingle_hashes(normalize_for_match(body)))
+            if is_near_copy(found, limits):
+                confirmed[other] = score_of(found)
+        if not confirmed:
+            return None
+        group = set(confirmed) | {store.duplicate_root(o) for o in confirmed}
+        group.discard(article_id)
+        order = store.article_order_keys(sorted(group))
+        earliest = min(order, key=order.__getitem__)
+        return earliest, max(confirmed.values())
+
+
+class StoryStep:
+    """Puts a new article in a story (joining an open one or opening one), indexes its terms,
+    and stores its best 'related' links."""
+
+    name = "stories"
+
+    def __init__(
+        self,
+        store: IntelQueries,
+        *,
+        params: StoryParams = DEFAULT_STORY_PARAMS,
+        related: RelatedParams = DEFAULT_RELATED_PARAMS,
+        stored_related: int = STORED_RELATED,
+    ) -> None:
+        self.store = store
+        self.params = params
+        self.related = related
+        # The links stored at ingest skip the MMR pass (one per story still holds): it is the
+        # costliest part of ranking, and `akhbar related` recomputes the list with it.
+        self.stored_params = dataclasses.replace(related, diversity=0.0)
+        self.stored_related = stored_related
+
+    def on_new_article(
+        self, article_id: int, prepared: PreparedArticle, source: Source | None
+    ) -> None:
+        store = self.store
+        at = epoch_of(prepared)
+        source_id = source.id if source is not None else None
+        tf = text_terms(prepared.title_norm, prepared.body_norm)
+        tags = [tag_term(t) for t in store.article_tag_ids(article_id)]
+        terms = sorted({*tf, *tags})
+        df, documents = store.document_frequencies(terms), store.document_count()
+        vector = weigh(tf, tags, df, documents)
+        store.save_vector(article_id, at, *vector_to_blobs(vector))
+        root = store.duplicate_root(article_id)
+        story_of_root = store.story_of(root) if root != article_id else None
+        if story_of_root is not None:
+            # A copy joins its original's story; it is neither counted in the document
+            # frequencies nor posted, so wire copy does not inflate them.
+            store.add_story_member(
+                story_of_root, article_id, source_id=source_id, at=at, score=1.0, may_lead=False
+            )
+            return
+        store.count_document(terms)
+        candidates = gather_candidates(
+            store, vector, at, exclude={article_id, root}, params=self.related
+        )
+        story_id = self._assign(article_id, vector, at, candidates, source_id)
+        store.post_terms(article_id, at, top_terms(vector, POSTED_TERMS))
+        related = rank_related(
+            at, candidates, exclude_story=story_id, k=self.stored_related, params=self.stored_params
+        )
+        store.link_articles([(article_id, r.id, "related", r.score) for r in related])
+
+    def flush(self) -> None:
+        """Nothing to do after a commit: every write happened in the batch's transaction."""
+
+    def _assign(
+        self,
+        article_id: int,
+        vector: Mapping[int, float],
+        at: int,
+        candidates: list[Candidate],
+        source_id: int | None,
+    ) -> int:
+        """Join the best open story, or open one; returns the story id."""
+        store = self.store
+        nearest: dict[int, float] = {}
+        for c in candidates:
+            if c.story_id is not None and abs(c.at - at) <= self.params.window:
+                nearest[c.story_id] = max(nearest.get(c.story_id, 0.0), c.similarity)
+        shortlist = sorted(nearest, key=lambda s: (-nearest[s], s))[:MAX_STORIES]
+        states = store.story_states(shortlist)
+        found = [s for s in shortlist if s in states]
+        similarities = cosines(
+            vector, [centroid_blobs(states[s].centroid) for s in found], normalize=True
+        )
+        matches = [
+            StoryMatch(s, sim, nearest[s], gap_to_span(at, states[s].first_at, states[s].last_at))
+            for s, sim in zip(found, similarities, strict=True)
+        ]
+        story_id, score = choose_story(matches, self.params)
+        if story_id is None:
+            story_id = store.create_story(article_id, at, centroid_to_blob(vector))
+            store.add_story_member(
+                story_id, article_id, source_id=source_id, at=at, score=1.0, may_lead=True
+            )
+            return story_id
+        state = states[story_id]
+        store.add_story_member(
+            story_id, article_id, source_id=source_id, at=at, score=round(score, 4), may_lead=True
+        )
+        centroid = centroid_from_blob(state.centroid)
+        store.set_story_centroid(story_id, centroid_to_blob(add_to_centroid(centroid, vector)))
+        if state.lead_id is not None:
+            store.link_articles([(article_id, state.lead_id, "same-story", round(score, 4))])
+        return story_id
+
+
+def intel_steps(store: IntelQueries) -> list[DedupStep | StoryStep]:
+    """The intelligence steps in the order they must run: duplicates first (a copy joins its
+    original's story), then stories, which also store the 'related' links."""
+    return [DedupStep(store), StoryStep(store)]

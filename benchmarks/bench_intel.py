@@ -1,0 +1,162 @@
+"""Near-duplicates + stories + "read also" through the real ingest steps, on a growing store.
+
+Generated articles (benchmarks/generate.py) with planted near-copies: every 10th article
+republishes one of the 200 before it from another outlet, with another title, an added intro
+sentence, its last paragraph cut and other punctuation. One temp-file store grows through the
+sizes; at each checkpoint we report the rate over the last segment (flat = the cost per article
+does not grow with the store), peak RSS, recall of the planted copies, and the latency of
+`related_articles` on a sample of stored articles.
+
+Targets (issue "republished copies, stories, read also, trends"): ≥ 500 articles/s on 2 cores
+with flat per-article cost; peak RSS ≤ 1 GB at 1 M articles (extrapolated from the slope
+here); related < 20 ms per article.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from akhbar.cluster.related import related_articles
+from akhbar.models import Origin, RawArticle
+from akhbar.pipeline import Ingestor
+from akhbar.pipeline.intel_step import intel_steps
+from akhbar.store import SQLiteStore
+from benchmarks.common import Row, peak_rss_mib
+from benchmarks.generate import ArticleGenerator
+
+NAME = "intel (dedup+stories+related)"
+SIZES = {"quick": (2_000, 5_000), "full": (10_000, 50_000, 100_000)}
+COPY_EVERY = 10
+CHUNK = 2_000
+INTROS = ("أفادت مصادر مطلعة صباح اليوم بما يلي.", "نقلت وكالات الأنباء التفاصيل التالية.")
+
+
+IntelStore = SQLiteStore  # SQLiteStore has the intel queries (IntelQueries) as a base
+
+
+def republish(article: dict[str, Any], rng: random.Random, outlet: str) -> dict[str, Any]:
+    """A wire copy as another outlet prints it: new title, intro added, ending cut, ، → ,"""
+    paragraphs = article["body"].split("\n\n")
+    body = "\n\n".join([rng.choice(INTROS), *paragraphs[:-1]]).replace("،", ",")
+    return article | {
+        "title": "عاجل: " + article["title"][: len(article["title"]) // 2],
+        "body": body,
+        "source": outlet,
+        "url": article["url"] + "/copy",
+    }
+
+
+def stream(count: int, planted: list[tuple[str, str]]) -> Iterator[RawArticle]:
+    """`count` articles; every COPY_EVERY-th is a near-copy (url pairs go to `planted`)."""
+    gen = ArticleGenerator(7)
+    rng = random.Random(11)
+    recent: list[dict[str, Any]] = []
+    for i in range(count):
+        article = gen.article(i)
+        if i % COPY_EVERY == COPY_EVERY - 1 and recent:
+            source = rng.choice(recent)
+            outlets = [o for o in ArticleGenerator.OUTLETS if o != source["source"]]
+            article = republish(source, rng, rng.choice(outlets)) | {
+                "published_at": article["published_at"]
+            }
+            planted.append((source["url"], article["url"]))
+        else:
+            recent = [*recent[-199:], article]
+        yield RawArticle(
+            title=article["title"],
+            body=article["body"],
+            origin=Origin(path="bench", line=i),
+            url=article["url"],
+            source_name=article["source"],
+            published_at=datetime.fromisoformat(article["published_at"]),
+            tags=article["tags"],
+        )
+
+
+def planted_recall(store: IntelStore, planted: list[tuple[str, str]]) -> float:
+    found = 0
+    for original_url, copy_url in planted:
+        original = store.article_id_by_dedup_key(f"url:{original_url}")
+        copy = store.article_id_by_dedup_key(f"url:{copy_url}")
+        if original is not None and copy is not None:
+            found += store.duplicate_root(copy) == store.duplicate_root(original)
+    return found / len(planted) if planted else 1.0
+
+
+def related_latency(store: IntelStore, samples: int = 300) -> tuple[float, float]:
+    """p50 and p95 of `related_articles(k=5)` in ms, over random stored articles."""
+    rng = random.Random(3)
+    total = store.article_count()
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        related_articles(store, rng.randint(1, total), 5)
+        times.append((time.perf_counter() - start) * 1000)
+    cuts = statistics.quantiles(times, n=20)
+    return cuts[9], cuts[18]
+
+
+def run(scale: str) -> list[Row]:
+    sizes = SIZES["full" if scale == "full" else "quick"]
+    rows: list[Row] = []
+    planted: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = IntelStore(str(Path(tmp) / "intel.db"))
+        ingestor = Ingestor(store, steps=intel_steps(store))
+        articles = stream(sizes[-1], planted)
+        done, rates = 0, []
+        for size in sizes:
+            elapsed = 0.0
+            for chunk in range(done, size, CHUNK):
+                # Generating text is not ours to time: materialise a chunk, then ingest it.
+                batch = list(itertools.islice(articles, min(CHUNK, size - chunk)))
+                start = time.perf_counter()
+                ingestor.ingest(batch)
+                elapsed += time.perf_counter() - start
+            rate = (size - done) / elapsed
+            rates.append(rate)
+            segment, done = f"{done:,}→{size:,}", size
+            p50, p95 = related_latency(store)
+            rss = peak_rss_mib()
+            recall = planted_recall(store, planted)
+            rows += [
+                Row(NAME, f"articles/s, {segment}", f"{rate:,.0f}", "≥ 500", rate >= 500),
+                Row(
+                    NAME, f"peak RSS at {size:,}", f"{rss:,.0f} MiB", "≤ 1 GiB at 1 M", rss <= 1024
+                ),
+                Row(
+                    NAME,
+                    f"planted copies found at {size:,}",
+                    f"{recall:.3f}",
+                    "≥ 0.90",
+                    recall >= 0.9,
+                ),
+                Row(
+                    NAME,
+                    f"related p50 / p95 at {size:,}",
+                    f"{p50:.1f} / {p95:.1f} ms",
+                    "< 20 ms",
+                    p95 < 20,
+                ),
+            ]
+        db_mib = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1024 / 1024
+        rows.append(Row(NAME, f"store size at {done:,}", f"{db_mib:,.0f} MiB"))
+        rows.append(
+            Row(
+                NAME,
+                "rate last / first segment",
+                f"{rates[-1] / rates[0]:.2f}",
+                "≥ 0.8 (flat)",
+                rates[-1] / rates[0] >= 0.8,
+            )
+        )
+        store.close()
+    return rows

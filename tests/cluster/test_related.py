@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import pytest
+
+from akhbar.cluster.related import (
+    DAY,
+    Candidate,
+    RelatedParams,
+    cosines,
+    rank_related,
+    related_articles,
+    time_decay,
+)
+from akhbar.cluster.stories import vector_to_blobs
+from tests.cluster.corpus import IntelStore
+
+
+def candidate(article_id: int, similarity: float, days: float, story: int | None) -> Candidate:
+    terms, weights = vector_to_blobs({article_id: 1.0})
+    return Candidate(article_id, int(days * DAY), story, similarity, terms, weights)
+
+
+def test_cosines_match_the_dict_cosine() -> None:
+    query = {1: 0.6, 2: 0.8}
+    stored = [vector_to_blobs({2: 1.0}), vector_to_blobs({}), vector_to_blobs({1: 0.6, 2: 0.8})]
+    assert cosines(query, stored) == pytest.approx([0.8, 0.0, 1.0], abs=1e-6)
+    assert cosines(query, [vector_to_blobs({1: 3.0, 3: 4.0})], normalize=True) == pytest.approx(
+        [0.36], abs=1e-6
+    )
+
+
+def test_decay_halves_relevance_at_tau() -> None:
+    assert time_decay(90 * DAY, 90) == pytest.approx(0.5)
+    assert time_decay(-7 * DAY, 90) > time_decay(365 * DAY, 90)
+
+
+def test_a_close_article_beats_an_equally_similar_one_from_another_year() -> None:
+    ranked = rank_related(
+        0, [candidate(1, 0.5, 400, 10), candidate(2, 0.45, 3, 11)], exclude_story=None, k=1
+    )
+    assert [r.id for r in ranked] == [2]
+
+
+def test_an_old_article_is_chosen_when_nothing_close_is_on_topic() -> None:
+    ranked = rank_related(
+        0, [candidate(1, 0.5, 400, 10), candidate(2, 0.01, 1, 11)], exclude_story=None, k=2
+    )
+    assert [r.id for r in ranked] == [1]
+
+
+def test_one_per_story_and_never_the_own_story() -> None:
+    pool = [
+        candidate(1, 0.9, 1, 5),
+        candidate(2, 0.8, 1, 7),
+        candidate(3, 0.7, 1, 7),
+        candidate(4, 0.6, 1, None),
+    ]
+    ranked = rank_related(0, pool, exclude_story=5, k=5)
+    assert [r.id for r in ranked] == [2, 4]
+
+
+def test_diversity_prefers_a_different_angle() -> None:
+    same_terms = vector_to_blobs({1: 1.0})
+    a = Candidate(1, 0, 1, 0.9, *same_terms)
+    b = Candidate(2, 0, 2, 0.85, *same_terms)
+    c = Candidate(3, 0, 3, 0.8, *vector_to_blobs({9: 1.0}))
+    plain = rank_related(0, [a, b, c], exclude_story=None, k=2)
+    diverse = rank_related(
+        0, [a, b, c], exclude_story=None, k=2, params=RelatedParams(diversity=0.5)
+    )
+    assert [r.id for r in plain] == [1, 2]
+    assert [r.id for r in diverse] == [1, 3]
+
+
+def test_related_excludes_itself_its_copies_and_its_story(
+    intel_store: IntelStore, corpus_ids: dict[str, int]
+) -> None:
+    for key in ("train_wire", "train_copy"):
+        found = related_articles(intel_store, corpus_ids[key], 5)
+        ids = {r.id for r in found}
+        assert not ids & {corpus_ids["train_wire"], corpus_ids["train_copy"]}
+        own = intel_store.story_of(corpus_ids["train_wire"])
+        assert all(r.story_id != own for r in found)
+        assert len({r.story_id for r in found}) == len(found)
+
+
+def test_related_prefers_the_same_topic(
+    intel_store: IntelStore, corpus_ids: dict[str, int]
+) -> None:
+    found = related_articles(intel_store, corpus_ids["train_next_year"], 5)
+    assert found and found[0].story_id == intel_store.story_of(corpus_ids["train_wire"])
+    assert found[0].days_apart > 300
+
+
+def test_related_links_are_stored_at_ingest(
+    intel_store: IntelStore, corpus_ids: dict[str, int]
+) -> None:
+    related = intel_store.relation_pairs("related")
+    assert related
+    assert all(intel_store.story_of(a) != intel_store.story_of(b) for a, b in related)
+    article = intel_store.get_article(related[0][0])
+    assert ("related", related[0][1]) in {(r.kind, r.id) for r in article.related}
+
+
+def test_related_of_an_unknown_article_is_empty(intel_store: IntelStore) -> None:
+    assert related_articles(intel_store, 12345) == []

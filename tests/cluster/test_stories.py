@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import pytest
+
+from akhbar.arabic import normalize_for_match
+from akhbar.cluster.stories import (
+    StoryMatch,
+    StoryParams,
+    add_to_centroid,
+    centroid_from_blob,
+    centroid_to_blob,
+    choose_story,
+    cosine,
+    gap_to_span,
+    idf,
+    text_terms,
+    weigh,
+)
+from tests.cluster.corpus import IntelStore
+
+HOUR = 3600
+
+
+def test_inflected_and_respelled_titles_share_terms() -> None:
+    a = text_terms(normalize_for_match("الحكومة المصرية تعلن خطة للطاقة"), "")
+    b = text_terms(normalize_for_match("والحكومه المصريه وخطتها للطاقه"), "")
+    assert len(set(a) & set(b)) >= 2
+
+
+def test_stopwords_and_numbers_are_not_terms() -> None:
+    assert text_terms(normalize_for_match("في من على 2024 ٢٠٢٤"), "") == {}
+
+
+def test_idf_is_highest_for_new_terms_and_zero_for_universal_ones() -> None:
+    assert idf(0, 100) > idf(10, 100) > idf(100, 100) == pytest.approx(0.0, abs=0.01)
+
+
+def test_tags_weigh_more_than_an_equally_rare_word() -> None:
+    vector = weigh({1: 1.0}, [2], {1: 3, 2: 3}, 100)
+    assert vector[2] > vector[1]
+    assert sum(w * w for w in vector.values()) == pytest.approx(1.0)
+
+
+def test_centroid_keeps_its_heaviest_terms_and_round_trips() -> None:
+    centroid = add_to_centroid({1: 0.5, 2: 0.1}, {1: 0.5, 3: 0.4}, keep=2)
+    assert centroid == {1: 1.0, 3: 0.4}
+    assert centroid_from_blob(centroid_to_blob(centroid)) == pytest.approx(centroid)
+
+
+def test_cosine_of_disjoint_vectors_is_zero() -> None:
+    assert cosine({1: 1.0}, {2: 1.0}) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("at", "span", "gap"), [(5, (0, 10), 0), (12, (0, 10), 2), (-3, (0, 10), 3)]
+)
+def test_gap_to_span(at: int, span: tuple[int, int], gap: int) -> None:
+    assert gap_to_span(at, *span) == gap
+
+
+def test_choose_story_takes_the_best_match_over_the_threshold() -> None:
+    params = StoryParams(threshold=0.3)
+    matches = [StoryMatch(1, 0.4, 0.4, 0), StoryMatch(2, 0.6, 0.7, 0), StoryMatch(3, 0.9, 0.9, 0)]
+    matches[2] = StoryMatch(3, 0.9, 0.9, params.window + 1)  # too far in time: not open
+    assert choose_story(matches, params)[0] == 2
+    story, score = choose_story([StoryMatch(1, 0.2, 0.25, 0)], params)
+    assert story is None
+    assert score == pytest.approx(0.225)
+
+
+def test_time_gap_lowers_the_score() -> None:
+    params = StoryParams(threshold=0.3)
+    near, far = StoryMatch(1, 0.5, 0.5, 2 * HOUR), StoryMatch(1, 0.5, 0.5, 60 * HOUR)
+    assert choose_story([near], params)[1] > choose_story([far], params)[1]
+
+
+def _story_keys(store: IntelStore, ids: dict[str, int]) -> dict[str, int | None]:
+    return {key: store.story_of(article_id) for key, article_id in ids.items()}
+
+
+def test_articles_of_one_event_from_several_outlets_form_one_story(
+    intel_store: IntelStore, corpus_ids: dict[str, int]
+) -> None:
+    story = _story_keys(intel_store, corpus_ids)
+    assert story["quake_1"] == story["quake_2"] == story["quake_3"]
+    assert story["match_1"] == story["match_2"]
+    assert story["opec_1"] == story["opec_2"]
+    assert len({story["quake_1"], story["match_1"], story["opec_1"], story["train_wire"]}) == 4
+
+
+def test_copy_joins_its_originals_story_and_a_year_later_is_another_story(
+    intel_store: IntelStore, corpus_ids: dict[str, int]
+) -> None:
+    story = _story_keys(intel_store, corpus_ids)
+    assert story["train_copy"] == story["train_wire"]
+    assert story["train_next_year"] != story["train_wire"]
+
+
+def test_story_lists_lead_outlets_and_span(
+    intel_store: IntelStore, corpus_ids: dict[str, int]
+) -> None:
+    quake = intel_store.get_story(intel_store.story_of(corpus_ids["quake_2"]) or 0)
+    assert quake.lead_id == corpus_ids["quake_1"]
+    assert quake.title.startswith("زلزال بقوة")
+    assert quake.article_ids == [corpus_ids[k] for k in ("quake_1", "quake_2", "quake_3")]
+    assert quake.outlet_count == 3 and len(quake.outlets) == 3
+    assert (quake.last_at - quake.first_at).total_seconds() == 13 * HOUR
+    assert quake.members[0].score == 1.0
+
+
+def test_each_member_is_linked_same_story_to_the_lead(
+    intel_store: IntelStore, corpus_ids: dict[str, int]
+) -> None:
+    same = set(intel_store.relation_pairs("same-story"))
+    lead = corpus_ids["quake_1"]
+    assert {(corpus_ids["quake_2"], lead), (corpus_ids["quake_3"], lead)} <= same
+    # A copy is linked as a copy only.
+    assert not any(a == corpus_ids["train_copy"] for a, _ in same)
+
+
+def test_list_stories_newest_first_with_a_minimum_size(
+    intel_store: IntelStore, corpus_ids: dict[str, int]
+) -> None:
+    listed = intel_store.list_stories(limit=50, min_articles=2)
+    assert all(s.article_count >= 2 for s in listed)
+    assert [s.last_at for s in listed] == sorted((s.last_at for s in listed), reverse=True)
+    with pytest.raises(KeyError):
+        intel_store.get_story(999)
