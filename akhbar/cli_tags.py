@@ -4,7 +4,11 @@
     tags show NAME [--json]           one tag: canonical form, display, aliases, type, QID, count
     tags merge FROM INTO              one tag into another, remembered for later articles
     tags alias NAME ALIAS             another spelling of a tag
-    tags rename NAME NEW_DISPLAY      show a tag under another spelling
+    tags rename NAME NEW_DISPLAY      show a tag under another spelling (pins the display)
+    tags unpin NAME                   let the spellings articles use choose the display again
+
+A tag shows the spelling of its name that articles use most (counted as they are ingested);
+a rename pins the display so the counts no longer change it.
 
 NAME is any spelling of a tag (display, alias, a name merged away); matching is normalised.
 Thin commands: the work is in akhbar/store/tags.py.
@@ -40,6 +44,7 @@ class _TagStore(Protocol):
     def merge_tags(self, from_name: str, into_name: str) -> TagInfo: ...
     def add_alias_to(self, name: str, alias: str) -> TagInfo: ...
     def rename_tag(self, name: str, new_display: str) -> TagInfo: ...
+    def unpin_tag(self, name: str) -> TagInfo: ...
 
 
 @contextmanager
@@ -70,18 +75,21 @@ def _print_json(value: object) -> None:
 
 def _print_tag(tag: TagInfo) -> None:
     console = Console(highlight=False)
-    console.print(f"[bold]{tag.display}[/bold]  (id {tag.id})")
+    pinned = "  (pinned)" if tag.pinned else ""
+    console.print(f"[bold]{tag.display}[/bold]  (id {tag.id}){pinned}")
     console.print(f"canonical: {tag.canonical}")
     console.print(
         f"type: {tag.type or '—'}   qid: {tag.qid or '—'}   entity: {tag.entity_id or '—'}"
     )
     console.print(f"articles: {tag.article_count}")
     console.print("aliases: " + (" · ".join(tag.aliases) or "—"), soft_wrap=True)
+    spellings = " · ".join(f"{spelling} ({seen})" for spelling, seen in tag.spellings)
+    console.print("spellings seen: " + (spellings or "—"), soft_wrap=True)
 
 
 @click.group(name="tags")
 def tags_group() -> None:
-    """Tags («كلمات دلالية»): list, show, merge, alias, rename."""
+    """Tags («كلمات دلالية»): list, show, merge, alias, rename, unpin."""
 
 
 @tags_group.command(name="list")
@@ -141,6 +149,16 @@ def alias_command(settings: Settings, name: str, alias: str) -> None:
 @click.argument("new_display")
 @click.pass_obj
 def rename_command(settings: Settings, name: str, new_display: str) -> None:
-    """Show the tag NAME as NEW_DISPLAY (the old spelling stays an alias)."""
+    """Show the tag NAME as NEW_DISPLAY (the old spelling stays an alias). The display is
+    pinned: the spellings later articles use no longer change it (see `tags unpin`)."""
     tag = _run(settings, lambda store: store.rename_tag(name, new_display), write=True)
     click.echo(f"renamed to {tag.display}")
+
+
+@tags_group.command(name="unpin")
+@click.argument("name")
+@click.pass_obj
+def unpin_command(settings: Settings, name: str) -> None:
+    """Let the spelling articles use most be the display of the tag NAME again."""
+    tag = _run(settings, lambda store: store.unpin_tag(name), write=True)
+    click.echo(f"{tag.display}: the display follows the spellings seen")

@@ -1,6 +1,6 @@
 """Score akhbar's tags against a gold set: precision, recall and F1, beside a naive baseline.
 
-    .venv/bin/python -m evaluation.tags_eval [DATA_DIR] [--min-f1 0.80]
+    .venv/bin/python -m evaluation.tags_eval [DATA_DIR] [--min-f1 0.80] [--errors]
 
 DATA_DIR (default evaluation/data) holds `articles.jsonl` ({"id", "title", "body", "source",
 "published_at", "url", "publisher_tags"}) and `gold_tags.json` ({article id: [gold tags]}).
@@ -81,19 +81,52 @@ def score(pairs: Iterable[tuple[set[str], set[str]]]) -> dict[str, float]:
     return {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
 
 
-def evaluate(data_dir: Path | str = DEFAULT_DIR, *, keyphrases: int = 0) -> dict[str, Any]:
+def errors_by_tag(
+    pairs: Iterable[tuple[str, set[str], set[str]]], limit: int = 40
+) -> dict[str, list[dict[str, Any]]]:
+    """The tags most often wrong, with the articles: to find general causes, not to fit them.
+
+    `pairs` are (article id, predicted, gold); each list is sorted by count, most first."""
+    fp: dict[str, list[str]] = {}
+    fn: dict[str, list[str]] = {}
+    for article_id, predicted, gold in pairs:
+        for tag in predicted - gold:
+            fp.setdefault(tag, []).append(article_id)
+        for tag in gold - predicted:
+            fn.setdefault(tag, []).append(article_id)
+
+    def top(found: dict[str, list[str]]) -> list[dict[str, Any]]:
+        ranked = sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
+        return [{"tag": tag, "count": len(ids), "articles": ids} for tag, ids in ranked]
+
+    return {"false_positives": top(fp), "false_negatives": top(fn)}
+
+
+def evaluate(
+    data_dir: Path | str = DEFAULT_DIR, *, keyphrases: int = 0, errors: bool = False
+) -> dict[str, Any]:
     data_dir = Path(data_dir)
     gazetteer = load_gazetteer()
     gold_raw = json.loads((data_dir / "gold_tags.json").read_text(encoding="utf-8"))
     ours, base = [], []
+    detail: list[tuple[str, set[str], set[str]]] = []
     for article in read_articles(data_dir / "articles.jsonl"):
         names = gold_raw.get(str(article["id"]))
         if names is None:
             continue
         gold = {tag_identity(n, gazetteer) for n in names}
-        ours.append((akhbar_tags(article, gazetteer, keyphrases), gold))
+        predicted = akhbar_tags(article, gazetteer, keyphrases)
+        ours.append((predicted, gold))
         base.append((baseline_tags(article, gazetteer), gold))
-    return {"articles": len(ours), "akhbar": score(ours), "baseline": score(base)}
+        detail.append((str(article["id"]), predicted, gold))
+    result: dict[str, Any] = {
+        "articles": len(ours),
+        "akhbar": score(ours),
+        "baseline": score(base),
+    }
+    if errors:
+        result["errors"] = errors_by_tag(detail)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,8 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data_dir", nargs="?", default=str(DEFAULT_DIR))
     parser.add_argument("--keyphrases", type=int, default=0, help="yake phrases per article")
     parser.add_argument("--min-f1", type=float, default=0.0, help="fail (exit 1) below this F1")
+    parser.add_argument(
+        "--errors", action="store_true", help="also list the most frequent wrong/missed tags"
+    )
     args = parser.parse_args(argv)
-    result = evaluate(args.data_dir, keyphrases=args.keyphrases)
+    result = evaluate(args.data_dir, keyphrases=args.keyphrases, errors=args.errors)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0 if result["akhbar"]["f1"] >= args.min_f1 else 1
 

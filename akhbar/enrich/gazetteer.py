@@ -35,8 +35,22 @@ from akhbar.arabic import normalize_for_match
 from akhbar.enrich.build_countries import babel_countries
 from akhbar.errors import FormatError
 
+#: event and facility: the named events, facilities and projects news follows as topics
+#: (كأس آسيا، معرض القاهرة الدولي للكتاب، محطة الفضاء الدولية، مترو الرياض).
 ENTITY_TYPES = frozenset(
-    {"person", "country", "city", "region", "org", "group", "agency", "company", "club"}
+    {
+        "person",
+        "country",
+        "city",
+        "region",
+        "org",
+        "group",
+        "agency",
+        "company",
+        "club",
+        "event",
+        "facility",
+    }
 )
 ENTITY_COLUMNS = ("id", "type", "canonical", "aliases", "adjectives", "qid", "country", "roles")
 CAPITAL_COLUMNS = ("country", "id", "canonical", "aliases", "qid")

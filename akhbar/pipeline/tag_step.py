@@ -9,6 +9,8 @@ For each new article (inside its batch transaction, after the publisher tags wer
    tag «فلاديمير بوتين»), and a publisher tag naming an entity is linked to the entity's tag too.
 3. Person names introduced by a title that nothing knows are counted per article and outlet;
    at 3 articles from 2 outlets they become person tags and are matched from then on.
+4. The spellings of each tag's name the article used (كيم جونج أون) are counted; the tag shows
+   the most seen one, unless an editor pinned its display (akhbar/store/tags.py).
 
 Learned names are the names of promoted candidates and the aliases and merged-away names of
 entity tags (added with `akhbar tags alias` / `merge`): loaded once, extended as candidates are
@@ -17,7 +19,7 @@ promoted, and reloaded after each batch so curation in another process is picked
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from akhbar.arabic import normalize_for_match
@@ -45,6 +47,7 @@ class TagStore(Protocol):
         aliases: Sequence[str] = (),
     ) -> int: ...
     def add_aliases(self, tag_id: int, aliases: Iterable[tuple[str, str]]) -> int: ...
+    def count_spellings(self, tag_id: int, spellings: Mapping[str, int], canonical: str) -> str: ...
     def count_candidates(
         self, source_id: int | None, candidates: Sequence[tuple[str, str, str]]
     ) -> list[str]: ...
@@ -101,6 +104,8 @@ class TagStep:
             if tag.type == "topic" and tag.from_publisher and tag.entity_id is None:
                 continue  # a publisher topic: the ingest already linked it as 'publisher'
             tag_id = self._tag_id(tag)
+            if tag.spellings:
+                self.store.count_spellings(tag_id, tag.spellings, tag.canonical or tag.display)
             links.append((article_id, tag_id, "extracted", tag.score))
             if tag.from_publisher:
                 links.append((article_id, tag_id, "publisher", 1.0))
@@ -117,9 +122,11 @@ class TagStep:
         if tag.entity_id is not None:
             tag_id = self._entity_tags.get(tag.entity_id)
             if tag_id is None:
+                # The canonical spelling makes the key (stable whatever the text spelt); the
+                # display follows the counted spellings (count_spellings above).
                 tag_id = self.store.ensure_entity_tag(
                     tag.entity_id,
-                    tag.display,
+                    tag.canonical or tag.display,
                     type_=tag.type,
                     qid=tag.qid,
                     aliases=tag.aliases_seen,
@@ -130,7 +137,7 @@ class TagStep:
         elif tag.tag_id is not None:
             tag_id = tag.tag_id
         else:
-            tag_id = self.store.ensure_tag(tag.key, tag.display, tag.type)
+            tag_id = self.store.ensure_tag(tag.key, tag.canonical or tag.display, tag.type)
         fresh = [a for a in tag.aliases_seen if (tag_id, a) not in self._aliases_stored]
         if fresh:
             self.store.add_aliases(tag_id, [(a, normalize_for_match(a)) for a in fresh])

@@ -8,12 +8,17 @@ A mixin of `SQLiteStore` (it only needs `self.db`). Three rules hold the tags to
 * One normalised spelling (alias_key) belongs to one tag; an alias owned elsewhere is skipped.
 * A merge is remembered in `tag_merges`: every name of the merged-away tag resolves to the tag
   it went into, including the entity name when the tagger meets that entity again.
+
+A tag's display is the spelling the corpus uses: `count_spellings` adds up, per tag, how often
+each spelling of its name was cut from ingested articles (`tag_spellings`), and the most seen
+one is shown; the gazetteer's canonical spelling only starts a tag off and breaks ties. An
+editor's `rename` (or a merge into the tag) pins the display: counts go on but never change it.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +47,10 @@ class TagInfo:
     entity_id: str | None
     aliases: tuple[str, ...]
     article_count: int
+    #: An editor chose the display (rename, merge): spelling counts no longer change it.
+    pinned: bool = False
+    #: Spellings of the tag's name seen in articles, most seen first.
+    spellings: tuple[tuple[str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -164,14 +173,56 @@ class TagQueries:
                 "SELECT 1 FROM tags WHERE canonical = ? AND id != ?", (key, tag_id)
             ).fetchone()
             self.db.execute(
-                "UPDATE tags SET entity_id = ?, display = ?, type = ?, qid = ?,"
+                "UPDATE tags SET entity_id = ?, type = ?, qid = ?,"
+                " display = CASE WHEN display_pinned THEN display ELSE ? END,"
                 " canonical = CASE WHEN ? THEN canonical ELSE ? END WHERE id = ?",
-                (entity_id, display, type_, qid, taken is not None, key, tag_id),
+                (entity_id, type_, qid, display, taken is not None, key, tag_id),
             )
             return tag_id
         if self.resolve_tag_key(key) is not None:
             key = f"{key} ({entity_id})"  # the name is another entity's tag: keep both apart
         return self._insert_tag(key, display, type_, qid, entity_id)
+
+    def count_spellings(self, tag_id: int, spellings: Mapping[str, int], canonical: str) -> str:
+        """Add one article's spellings of a tag's name (spelling → mentions) and return the
+        tag's display: the most seen spelling, unless an editor pinned it. Ties go to
+        `canonical` (the gazetteer's spelling), then to the current display."""
+        row = self.db.execute(
+            "SELECT display, display_pinned FROM tags WHERE id = ?", (tag_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no tag {tag_id}")
+        display, pinned = str(row[0]), bool(row[1])
+        if not spellings:
+            return display
+        self.db.executemany(
+            "INSERT INTO tag_spellings (tag_id, spelling, seen) VALUES (?, ?, ?)"
+            " ON CONFLICT (tag_id, spelling) DO UPDATE SET seen = seen + excluded.seen",
+            [(tag_id, spelling, count) for spelling, count in spellings.items() if spelling],
+        )
+        if pinned:
+            return display
+        best = self._preferred_spelling(tag_id, canonical, display)
+        if best is not None and best != display:
+            self.db.execute("UPDATE tags SET display = ? WHERE id = ?", (best, tag_id))
+            return best
+        return display
+
+    def _preferred_spelling(self, tag_id: int, canonical: str, display: str) -> str | None:
+        tied = [
+            str(r[0])
+            for r in self.db.execute(
+                "SELECT spelling FROM tag_spellings WHERE tag_id = ?1 AND seen ="
+                " (SELECT max(seen) FROM tag_spellings WHERE tag_id = ?1) ORDER BY spelling",
+                (tag_id,),
+            )
+        ]
+        if not tied:
+            return None
+        for preferred in (canonical, display):
+            if preferred in tied:
+                return preferred
+        return tied[0]
 
     # --- learned names --------------------------------------------------------------------------
 
@@ -243,8 +294,8 @@ class TagQueries:
     def _info(self, tag_id: int) -> TagInfo:
         row = self.db.execute(
             "SELECT id, canonical, display, type, qid, entity_id,"
-            " (SELECT count(DISTINCT article_id) FROM article_tags WHERE tag_id = t.id)"
-            " FROM tags t WHERE id = ?",
+            " (SELECT count(DISTINCT article_id) FROM article_tags WHERE tag_id = t.id),"
+            " display_pinned FROM tags t WHERE id = ?",
             (tag_id,),
         ).fetchone()
         aliases = tuple(
@@ -253,7 +304,17 @@ class TagQueries:
                 "SELECT alias FROM tag_aliases WHERE tag_id = ? ORDER BY alias", (tag_id,)
             )
         )
-        return TagInfo(row[0], row[1], row[2], row[3], row[4], row[5], aliases, row[6])
+        spellings = tuple(
+            (str(r[0]), int(r[1]))
+            for r in self.db.execute(
+                "SELECT spelling, seen FROM tag_spellings WHERE tag_id = ?"
+                " ORDER BY seen DESC, spelling",
+                (tag_id,),
+            )
+        )
+        return TagInfo(
+            row[0], row[1], row[2], row[3], row[4], row[5], aliases, row[6], bool(row[7]), spellings
+        )
 
     def list_tags(self, *, limit: int = 50) -> list[TagInfo]:
         """Tags by number of articles, most used first."""
@@ -289,6 +350,14 @@ class TagQueries:
         self.db.execute(
             "UPDATE tag_aliases SET tag_id = ? WHERE tag_id = ?", (target.id, source.id)
         )
+        self.db.execute(
+            "INSERT INTO tag_spellings (tag_id, spelling, seen)"
+            " SELECT ?, spelling, seen FROM tag_spellings WHERE tag_id = ?"
+            " ON CONFLICT (tag_id, spelling) DO UPDATE SET seen = seen + excluded.seen",
+            (target.id, source.id),
+        )
+        # Merging into a tag is the editor choosing its name: the display stays as it is.
+        self.db.execute("UPDATE tags SET display_pinned = 1 WHERE id = ?", (target.id,))
         self.db.execute(
             "UPDATE candidate_entities SET tag_id = ? WHERE tag_id = ?", (target.id, source.id)
         )
@@ -331,9 +400,19 @@ class TagQueries:
         owner = self.resolve_tag_key(key)
         if owner is not None and owner != tag.id:
             raise StoreError(f"{new_display!r} already names another tag: merge them instead")
+        # An editor's choice: pinned, so spelling counts never override it afterwards.
         self.db.execute(
-            "UPDATE tags SET display = ?, canonical = ? WHERE id = ?",
+            "UPDATE tags SET display = ?, canonical = ?, display_pinned = 1 WHERE id = ?",
             (new_display.strip(), key, tag.id),
         )
         self.add_aliases(tag.id, [(tag.display, tag.canonical), (new_display.strip(), key)])
+        return self._info(tag.id)
+
+    def unpin_tag(self, name: str) -> TagInfo:
+        """`akhbar tags unpin NAME`: let the spelling counts choose the display again."""
+        tag = self.tag_info(name)
+        self.db.execute("UPDATE tags SET display_pinned = 0 WHERE id = ?", (tag.id,))
+        best = self._preferred_spelling(tag.id, tag.display, tag.display)
+        if best is not None and best != tag.display:
+            self.db.execute("UPDATE tags SET display = ? WHERE id = ?", (best, tag.id))
         return self._info(tag.id)

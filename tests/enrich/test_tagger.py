@@ -140,13 +140,77 @@ def test_max_tags_caps_the_list() -> None:
     assert len(_tags(title, FILLER, max_tags=3)) == 3
 
 
-def test_unknown_titled_person_in_the_lead_becomes_a_person_tag() -> None:
+def test_unknown_titled_person_named_again_becomes_a_person_tag() -> None:
     lead = "أعلن وزير النقل الفلاني سامر الخطيب افتتاح الخط الجديد."
-    tags = _tags("افتتاح خط جديد", f"{lead}\n\n{FILLER}")
+    # Named again by the surname alone: the article is about this person.
+    tags = _tags("افتتاح خط جديد", f"{lead}\n\n{FILLER} وأوضح الخطيب أن الخط جاهز.")
     person = next(t for t in tags if t.display == "سامر الخطيب")
     assert (person.type, person.entity_id) == ("person", None)
+    once = _tags("افتتاح خط جديد", f"{lead}\n\n{FILLER}")
+    assert "سامر الخطيب" not in [t.display for t in once]
     passing = _tags("افتتاح خط جديد", f"{FILLER}\n\n{FILLER} وقال الوزير سامر الخطيب إن.")
     assert "سامر الخطيب" not in [t.display for t in passing]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "وأكد رئيس الجهات المعنية",  # a definite noun phrase, not a name
+        "وقال المتحدث باسم لمنظمة الصحة إن",  # a title noun behind a preposition
+    ],
+)
+def test_misread_titled_phrases_are_no_new_person(sentence: str) -> None:
+    body = f"{sentence}.\n\n{sentence}. {FILLER}"
+    assert all(t.type != "person" for t in _tags("خبر", body))
+
+
+def test_headline_verb_after_a_title_is_no_new_person() -> None:
+    # A headline has no punctuation to end a name: «يفتتح القمة» is read after the title.
+    title = "ولي العهد يفتتح القمة العربية"
+    assert all(t.type != "person" for t in _tags(title, f"{FILLER}\n\n{FILLER}"))
+
+
+def test_titled_name_running_into_the_next_word_cues_the_known_person() -> None:
+    tags = _tags("خبر", f"افتتح ولي العهد الأمير محمد بن سلمان أعمال القمة.\n\n{FILLER}")
+    assert [t.entity_id for t in tags if t.type == "person"] == ["mohammed-bin-salman"]
+
+
+# --- display spellings and the speed paths --------------------------------------------------------
+
+
+def test_display_is_the_spelling_the_article_uses_most() -> None:
+    body = "وصل کیم جونج أون.\n\nوقال كيم جونج أون إن. وأكد كيم جونغ أون أن."
+    kim = next(t for t in _tags("كيم جونج أون في موسكو", body) if t.entity_id == "kim-jong-un")
+    assert kim.display == "كيم جونج أون"
+    assert kim.canonical == "كيم جونغ أون"
+    assert kim.key == normalize_for_match("كيم جونغ أون")
+    assert kim.spellings == {"كيم جونج أون": 2, "کیم جونج أون": 1, "كيم جونغ أون": 1}
+
+
+def test_short_forms_and_clitics_are_not_display_spellings() -> None:
+    body = f"وقال بوتين إن.\n\nوأكد بوتين وبوتين. {FILLER} ولفلاديمير بوتين رأي."
+    putin = next(t for t in _tags("بوتين يتحدث", body) if t.entity_id == "vladimir-putin")
+    # بوتين alone is a short form, not a spelling of the name; the clitic is cut off.
+    assert putin.spellings == {"فلاديمير بوتين": 1}
+    assert putin.display == "فلاديمير بوتين"
+    assert "بوتين" in putin.aliases_seen
+
+
+def test_names_do_not_run_across_punctuation() -> None:
+    tags = _tags("خبر", f"وصل الوفد إلى كوريا، الشمالية منطقة.\n\n{FILLER}")
+    assert "north-korea" not in _ids(tags)
+
+
+def test_plus_sign_reads_plus() -> None:
+    assert _ids(_tags("أوبك+ تمدد الخفض", FILLER))[0] == "opec-plus"
+
+
+def test_learned_mapping_changes_are_picked_up() -> None:
+    learned: dict[str, LearnedEntity] = {}
+    title = "نادر الفلاني يزور المعرض"
+    assert "نادر الفلاني" not in [t.display for t in _tags(title, FILLER, learned=learned)]
+    learned["نادر الفلاني"] = LearnedEntity(9, "نادر الفلاني", "person")
+    assert _tags(title, FILLER, learned=learned)[0].tag_id == 9
 
 
 def test_learned_names_are_matched_like_gazetteer_names() -> None:

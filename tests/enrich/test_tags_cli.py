@@ -50,8 +50,12 @@ def test_list_merge_alias_rename(
         == "russia"
     )
     assert _invoke(db_path, "rename", "روسيا", "روسيا الاتحادية")[0] == 0
-    assert (
-        json.loads(_invoke(db_path, "show", "روسيا", "--json")[1])["display"] == "روسيا الاتحادية"
+    shown = json.loads(_invoke(db_path, "show", "روسيا", "--json")[1])
+    assert shown["display"] == "روسيا الاتحادية" and shown["pinned"]
+    assert shown["spellings"] == [["روسيا", 2]]  # the seed page spells it twice
+    code, out = _invoke(db_path, "unpin", "روسيا")
+    assert code == 0 and json.loads(_invoke(db_path, "show", "روسيا", "--json")[1])["display"] == (
+        "روسيا"
     )
     code, out = _invoke(db_path, "merge", "فلاديفوستوك", "روسيا")
     assert code == 0
