@@ -244,18 +244,17 @@ class Ingestor:
 
     def _known_source(self, name: str) -> Source | None:
         """The outlet of this name if the store has it (no write: used to plan a batch)."""
-        key = normalize_for_match(clean_for_display(name).replace("\n", " "))
+        key = outlet_name(name)[1]
         if not key:
             return None
         return self._sources.get(key) or self.store.source_by_key(key)
 
     def _source(self, name: str) -> Source | None:
-        shown = clean_for_display(name).replace("\n", " ")
-        key = normalize_for_match(shown)
+        key = outlet_name(name)[1]
         if not key:
             return None
         if key not in self._sources:
-            self._sources[key] = self.store.source_by_key(key) or self.store.add_source(shown, key)
+            self._sources[key] = ensure_source(self.store, name)
         return self._sources[key]
 
     def _dedupe_and_store(self, p: PreparedArticle, source: Source | None) -> tuple[int, bool]:
@@ -321,6 +320,46 @@ class Ingestor:
 
     def _relate(self, article_id: int, other_id: int, kind: RelationKind) -> None:
         self.store.add_relation(article_id, other_id, kind)
+
+
+def outlet_name(name: str) -> tuple[str, str]:
+    """(display name, key) of an outlet: one outlet, however its name is spelt."""
+    shown = clean_for_display(name).replace("\n", " ")
+    return shown, normalize_for_match(shown)
+
+
+def ensure_source(
+    store: SQLiteStore,
+    name: str,
+    *,
+    name_en: str = "",
+    country: str = "",
+    region: str = "",
+    homepage: str = "",
+    timezone: str = "",
+) -> Source:
+    """The outlet of this name (any spelling that normalises the same), created if new."""
+    shown, key = outlet_name(name)
+    source = store.source_by_key(key)
+    if source is None:
+        return store.add_source(
+            shown,
+            key,
+            name_en=name_en,
+            country=country,
+            region=region,
+            homepage=homepage,
+            timezone=timezone,
+        )
+    store.set_source_details(
+        source.id,
+        name_en=name_en,
+        country=country,
+        region=region,
+        homepage=homepage,
+        timezone=timezone,
+    )
+    return source
 
 
 Prepared = PreparedArticle | InputError | None

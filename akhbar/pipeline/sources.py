@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from akhbar.arabic import clean_for_display, normalize_for_match
 from akhbar.config import Settings
 from akhbar.decode import decode_bytes
 from akhbar.errors import AkhbarError, FormatError
 from akhbar.feeds import COMMON_FEED_PATHS, ParsedFeed, discover_feeds, parse_feed
 from akhbar.fetch import Fetcher
-from akhbar.models import Source
+from akhbar.pipeline.ingest import ensure_source
 from akhbar.pipeline.poll import fetch_settings
 from akhbar.sources import OpmlFeed, host_of, load_default_sources
 from akhbar.store import SQLiteStore
@@ -30,41 +29,6 @@ class FoundFeed:
     title: str
     items: int
     added: bool
-
-
-def ensure_source(
-    store: SQLiteStore,
-    name: str,
-    *,
-    name_en: str = "",
-    country: str = "",
-    region: str = "",
-    homepage: str = "",
-    timezone: str = "",
-) -> Source:
-    """The outlet of this name (any spelling that normalises the same), created if new."""
-    shown = clean_for_display(name).replace("\n", " ")
-    key = normalize_for_match(shown)
-    source = store.source_by_key(key)
-    if source is None:
-        return store.add_source(
-            shown,
-            key,
-            name_en=name_en,
-            country=country,
-            region=region,
-            homepage=homepage,
-            timezone=timezone,
-        )
-    store.set_source_details(
-        source.id,
-        name_en=name_en,
-        country=country,
-        region=region,
-        homepage=homepage,
-        timezone=timezone,
-    )
-    return source
 
 
 async def _try_feed(fetcher: Fetcher, url: str) -> tuple[str, ParsedFeed] | None:

@@ -1,20 +1,5 @@
-from __future__ import annotations
+"""The dedup tests share the cluster tests' corpus fixtures."""
 
-from collections.abc import Iterator
+from tests.cluster.conftest import corpus_ids, intel_store
 
-import pytest
-
-from tests.cluster.corpus import IntelStore, ingest_stream
-
-
-@pytest.fixture
-def intel_store() -> Iterator[IntelStore]:
-    store = IntelStore(":memory:")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def corpus_ids(intel_store: IntelStore) -> dict[str, int]:
-    """The test corpus ingested in publication order: key → article id."""
-    return ingest_stream(intel_store)
+__all__ = ["corpus_ids", "intel_store"]
