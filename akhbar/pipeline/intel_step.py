@@ -20,10 +20,11 @@ from akhbar.arabic import normalize_for_match
 from akhbar.cluster.related import (
     DEFAULT_RELATED_PARAMS,
     Candidate,
+    RelatedArticle,
     RelatedParams,
     cosines,
     gather_candidates,
-    rank_related,
+    related_articles,
 )
 from akhbar.cluster.stories import (
     DEFAULT_STORY_PARAMS,
@@ -70,6 +71,15 @@ POSTED_TERMS = 24
 MAX_STORIES = 5
 #: 'related' links stored per new article (export shows them; `akhbar related` recomputes).
 STORED_RELATED = 3
+#: Of a new article's best matches, how many get their stored 'related' links recomputed (the
+#: new article may belong in their lists). Off by default: each refresh is a full ranking
+#: (~10 ms), which tripled ingest time, while every reader path (`akhbar related`, the article
+#: page, the API) ranks live from the store as it is now. Stored links serve export.
+REFRESHED_MATCHES = 0
+#: The stored links' candidate budget: smaller than a live ranking's, for ingest speed.
+STORED_BUDGET = {"query_terms": 10, "candidates": 30, "candidate_stories": 15, "story_members": 4}
+#: Candidates of the story decision (the story step's own budget: "read also" looks wider).
+STORY_CANDIDATES = RelatedParams(query_terms=10, candidates=30)
 
 
 def epoch_of(prepared: PreparedArticle) -> int:
@@ -156,14 +166,15 @@ class StoryStep:
         params: StoryParams = DEFAULT_STORY_PARAMS,
         related: RelatedParams = DEFAULT_RELATED_PARAMS,
         stored_related: int = STORED_RELATED,
+        refreshed: int = REFRESHED_MATCHES,
     ) -> None:
         self.store = store
         self.params = params
-        self.related = related
         # The links stored at ingest skip the MMR pass (one per story still holds): it is the
         # costliest part of ranking, and `akhbar related` recomputes the list with it.
-        self.stored_params = dataclasses.replace(related, diversity=0.0)
+        self.stored_params = dataclasses.replace(related, diversity=0.0, **STORED_BUDGET)
         self.stored_related = stored_related
+        self.refreshed = refreshed
 
     def on_new_article(
         self, article_id: int, prepared: PreparedArticle, source: Source | None
@@ -188,14 +199,21 @@ class StoryStep:
             return
         store.count_document(terms)
         candidates = gather_candidates(
-            store, vector, at, exclude={article_id, root}, params=self.related
+            store, vector, at, exclude={article_id, root}, params=STORY_CANDIDATES
         )
-        story_id = self._assign(article_id, vector, at, candidates, source_id)
+        self._assign(article_id, vector, at, candidates, source_id)
         store.post_terms(article_id, at, top_terms(vector, POSTED_TERMS))
-        related = rank_related(
-            at, candidates, exclude_story=story_id, k=self.stored_related, params=self.stored_params
+        related = self._store_related(article_id)
+        for match in related[: self.refreshed]:
+            self._store_related(match.id)
+
+    def _store_related(self, article_id: int) -> list[RelatedArticle]:
+        """Recompute the article's "read also" and replace its stored 'related' links."""
+        related = related_articles(
+            self.store, article_id, self.stored_related, params=self.stored_params
         )
-        store.link_articles([(article_id, r.id, "related", r.score) for r in related])
+        self.store.replace_related(article_id, [(r.id, r.score) for r in related])
+        return related
 
     def flush(self) -> None:
         """Nothing to do after a commit: every write happened in the batch's transaction."""

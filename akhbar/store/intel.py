@@ -200,7 +200,8 @@ class IntelQueries:
         rows = self.db.execute(
             f"SELECT term, df FROM term_stats WHERE term IN ({_marks(len(terms))})", list(terms)
         )
-        return {int(r[0]): int(r[1]) for r in rows}
+        # Both columns are INTEGER: no per-row conversion ("read also" asks for thousands).
+        return dict(rows)
 
     def count_document(self, terms: Iterable[int]) -> None:
         """Add one document containing each of `terms` (distinct) to the statistics."""
@@ -268,6 +269,51 @@ class IntelQueries:
             list(ids),
         )
         return {r[0]: StoredVector(*r) for r in rows}
+
+    def tag_ids_of(self, article_ids: Sequence[int]) -> dict[int, list[int]]:
+        """article id → its tag ids (publisher and extracted), for a batch of articles."""
+        if not article_ids:
+            return {}
+        found: dict[int, list[int]] = {}
+        for article_id, tag_id in self.db.execute(
+            "SELECT DISTINCT article_id, tag_id FROM article_tags"
+            f" WHERE article_id IN ({_marks(len(article_ids))}) ORDER BY article_id, tag_id",
+            list(article_ids),
+        ):
+            found.setdefault(int(article_id), []).append(int(tag_id))
+        return found
+
+    def story_member_vectors(
+        self, story_ids: Sequence[int], at: int, *, per_story: int
+    ) -> dict[int, list[StoredVector]]:
+        """story id → the vectors of its members nearest in time to `at` (at most `per_story`
+        each, nearest first): what "read also" compares, story to story. One range scan of
+        the (story_id, at) index per story; a long-running story costs no more than
+        `per_story` rows."""
+        if not story_ids:
+            return {}
+        rows = self.db.execute(
+            "SELECT article_id, at, terms, weights, story_id FROM ("
+            " SELECT v.article_id, v.at, v.terms, v.weights, m.story_id, row_number() OVER"
+            "  (PARTITION BY m.story_id ORDER BY abs(m.at - ?), m.article_id) AS n"
+            " FROM story_members m JOIN article_vectors v ON v.article_id = m.article_id"
+            f" WHERE m.story_id IN ({_marks(len(story_ids))})) WHERE n <= ? ORDER BY story_id, n",
+            [at, *story_ids, per_story],
+        )
+        found: dict[int, list[StoredVector]] = {}
+        for r in rows:
+            found.setdefault(int(r[4]), []).append(StoredVector(*r))
+        return found
+
+    def replace_related(self, article_id: int, rows: Iterable[tuple[int, float]]) -> None:
+        """Replace the article's outgoing 'related' links with (other id, score) rows: the
+        list is recomputed as the store grows, so an early article is not stuck with the
+        links its first, nearly empty store gave it."""
+        self.db.execute(
+            "DELETE FROM article_relations WHERE article_id = ? AND kind = 'related'",
+            (article_id,),
+        )
+        self.link_articles((article_id, other, "related", score) for other, score in rows)
 
     # --- stories --------------------------------------------------------------------------------
 
