@@ -4,6 +4,10 @@ A mixin of `SQLiteStore` (it needs only `self.db`). Lists page with a keyset cur
 (published_at, id), newest first, never with OFFSET: page 500 of the home page costs what page 1
 costs (an OFFSET scan grows with the page number). Undated articles come after every dated one
 (their date is never guessed), ordered by id.
+
+The home page lists stories (akhbar/store/intel.py) by their latest member, merged with the
+articles that are in no story (stored before the stories step ran, or by a pipeline without
+it); see `latest_entries`.
 """
 
 from __future__ import annotations
@@ -11,11 +15,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from akhbar.models import RelationKind
 
 #: A position in a newest-first list: (published_at ISO text or None for undated, article id).
 Cursor = tuple[str | None, int]
+#: A position in the home list: (epoch seconds or None for undated, "s" story / "a" article,
+#: id). At one instant a story sorts before an article ("s" > "a", descending order).
+EntryCursor = tuple[int | None, Literal["s", "a"], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +43,52 @@ class ArticleCard:
         when = self.published_at
         return (when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else None, self.id)
 
+    @property
+    def entry_cursor(self) -> EntryCursor:
+        when = self.published_at
+        return (int(when.timestamp()) if when else None, "a", self.id)
+
 
 @dataclass(frozen=True, slots=True)
 class CardPage:
     items: list[ArticleCard]
     next_cursor: Cursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCard:
+    """What the home page shows of a story: its lead's title and outlet, counts, time span."""
+
+    id: int
+    title: str
+    lead_id: int | None
+    article_count: int
+    outlet_count: int
+    first_at: datetime
+    last_at: datetime
+    source: str  # the lead's outlet
+    at: int  # last_at in epoch seconds: the sort key
+
+    @property
+    def entry_cursor(self) -> EntryCursor:
+        return (self.at, "s", self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPage:
+    """A page of the home list: stories and story-less articles, newest first, with up to
+    `TAGS_PER_CARD` tags of each (of a story's lead), fetched for the whole page at once."""
+
+    items: list[StoryCard | ArticleCard]
+    next_cursor: EntryCursor | None
+    tags: dict[int, list[tuple[str, str]]]  # article id -> [(canonical, display)]
+
+
+#: Tags shown on a home card.
+TAGS_PER_CARD = 3
+#: Above this many remembered story-less articles in a page's time span, they are dense: a
+#: plain scan of the span finds a page of them at once, and a list of ids would only be long.
+MAX_STORYLESS_PROBE = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +134,56 @@ def _card(row: Sequence[Any]) -> ArticleCard:
     return ArticleCard(row[0], row[1], row[2], row[3], _utc(row[4]), row[5])
 
 
+def _iso(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _entry_key(item: StoryCard | ArticleCard) -> tuple[int, int, int, int]:
+    """Sort key of the home list (descending): dated first, then time, stories first, id."""
+    at, kind, ident = item.entry_cursor
+    return (at is not None, at or 0, kind == "s", ident)
+
+
+def _story_filter_sql(f: ListFilter) -> tuple[list[str], list[Any]]:
+    """A story matches a filter when one of its members does (EXISTS: one index probe per
+    story scanned, newest first, stopping at the page size)."""
+    where: list[str] = []
+    params: list[Any] = []
+    if f.source_id is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM story_members m WHERE m.story_id = s.id AND m.source_id = ?)"
+        )
+        params.append(f.source_id)
+    if f.tag_id is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM story_members m JOIN article_tags t"
+            " ON t.article_id = m.article_id WHERE m.story_id = s.id AND t.tag_id = ?)"
+        )
+        params.append(f.tag_id)
+    if f.country:
+        where.append(
+            "EXISTS (SELECT 1 FROM story_members m JOIN sources src ON src.id = m.source_id"
+            " WHERE m.story_id = s.id AND src.country = ?)"
+        )
+        params.append(f.country)
+    if f.article_ids is not None:
+        raise ValueError("stories cannot be narrowed to article ids")
+    return where, params
+
+
+_STORY_CARD_SQL = (
+    "SELECT s.id, coalesce(a.title, ''), s.lead_id, s.article_count, s.outlet_count,"
+    " s.first_at, s.last_at, coalesce(src.name, '') FROM stories s"
+    " LEFT JOIN articles a ON a.id = s.lead_id LEFT JOIN sources src ON src.id = a.source_id"
+)
+_NO_STORY = "NOT EXISTS (SELECT 1 FROM story_members m WHERE m.article_id = a.id)"
+
+
+def _story_card(r: Sequence[Any]) -> StoryCard:
+    first, last = datetime.fromtimestamp(r[5], UTC), datetime.fromtimestamp(r[6], UTC)
+    return StoryCard(r[0], r[1], r[2], r[3], r[4], first, last, r[7], r[6])
+
+
 def _filter_sql(f: ListFilter) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
@@ -104,6 +204,10 @@ def _filter_sql(f: ListFilter) -> tuple[list[str], list[Any]]:
 
 class WebQueries:
     db: sqlite3.Connection
+    # The story-less articles this connection has found (see `_storyless`); replaced, never
+    # mutated in place, so the class-level empty defaults are never shared state.
+    _storyless_seen: int = 0
+    _storyless_known: tuple[tuple[str, int], ...] = ()
 
     # --- article lists --------------------------------------------------------------------------
 
@@ -135,9 +239,13 @@ class WebQueries:
         ).fetchall()
         return [_card(r) for r in rows]
 
-    def _undated_page(self, after_id: int | None, n: int, f: ListFilter) -> list[ArticleCard]:
+    def _undated_page(
+        self, after_id: int | None, n: int, f: ListFilter, *, extra: str = ""
+    ) -> list[ArticleCard]:
         where, params = _filter_sql(f)
         where.append("a.published_at IS NULL")
+        if extra:
+            where.append(extra)
         if after_id is not None:
             where.append("a.id < ?")
             params.append(after_id)
@@ -155,6 +263,192 @@ class WebQueries:
         rows = self.db.execute(f"{_CARD_SQL} WHERE a.id IN ({marks})", list(ids)).fetchall()
         by_id = {r[0]: _card(r) for r in rows}
         return [by_id[i] for i in ids if i in by_id]
+
+    # --- the home list: stories, then the articles in no story --------------------------------
+
+    def latest_entries(
+        self,
+        *,
+        after: EntryCursor | None = None,
+        limit: int = 20,
+        where: ListFilter = ListFilter(),
+    ) -> EntryPage:
+        """One newest-first page of stories (by their latest member) merged with the articles
+        that are in no story, and the cursor of the next page.
+
+        The stories are read first (limit + 1); the story-less articles are then read only in
+        the time span those stories cover, so their scan is bounded by the page too, however
+        many articles the store holds. Only once the stories run out does it read the rest.
+        """
+        items: list[StoryCard | ArticleCard] = []
+        if after is None or after[0] is not None:
+            stories = self._story_cards(after, limit + 1, where)
+            floor = stories[-1].at if len(stories) > limit else None
+            items = [*stories, *self._storyless_dated(after, floor, limit + 1, where)]
+            items.sort(key=_entry_key, reverse=True)
+            del items[limit + 1 :]
+        if len(items) <= limit:
+            undated_after = after[2] if after is not None and after[0] is None else None
+            items += self._undated_page(
+                undated_after, limit + 1 - len(items), where, extra=_NO_STORY
+            )
+        more = len(items) > limit
+        items = items[:limit]
+        lead_ids = [i.lead_id if isinstance(i, StoryCard) else i.id for i in items]
+        return EntryPage(
+            items,
+            items[-1].entry_cursor if more and items else None,
+            self.card_tags([i for i in lead_ids if i is not None]),
+        )
+
+    def _story_cards(self, after: EntryCursor | None, n: int, f: ListFilter) -> list[StoryCard]:
+        where, params = _story_filter_sql(f)
+        where.append("s.article_count > 0")
+        if after is not None and after[0] is not None:
+            if after[1] == "s":
+                where.append("(s.last_at < ? OR (s.last_at = ? AND s.id < ?))")
+                params += [after[0], after[0], after[2]]
+            else:  # an article at that instant came after every story of the instant
+                where.append("s.last_at < ?")
+                params.append(after[0])
+        rows = self.db.execute(
+            f"{_STORY_CARD_SQL} WHERE {' AND '.join(where)}"
+            " ORDER BY s.last_at DESC, s.id DESC LIMIT ?",
+            (*params, n),
+        ).fetchall()
+        return [_story_card(r) for r in rows]
+
+    def _storyless_dated(
+        self, after: EntryCursor | None, floor: int | None, n: int, f: ListFilter
+    ) -> list[ArticleCard]:
+        """Dated articles in no story, after the cursor and at or after `floor` (epoch)."""
+        where, params = _filter_sql(f)
+        where += ["a.published_at IS NOT NULL", _NO_STORY]
+        high = low = None
+        if after is not None and after[0] is not None:
+            high = _iso(after[0])
+            if after[1] == "a":
+                where.append("(a.published_at < ? OR (a.published_at = ? AND a.id < ?))")
+                params += [high, high, after[2]]
+            else:  # the articles of the story's instant have not been shown yet
+                where.append("a.published_at <= ?")
+                params.append(high)
+        if floor is not None:
+            low = _iso(floor)
+            where.append("a.published_at >= ?")
+            params.append(low)
+        candidates = [
+            i
+            for when, i in self._storyless()
+            if (high is None or when <= high) and (low is None or when >= low)
+        ]
+        if len(candidates) <= MAX_STORYLESS_PROBE:
+            # Few story-less articles (the usual case: the stories step places every new
+            # one): probe them by id rather than scan every article of the time span.
+            where.append(f"a.id IN ({','.join('?' * len(candidates)) or 'NULL'})")
+            params += candidates
+        rows = self.db.execute(
+            f"{_CARD_SQL} WHERE {' AND '.join(where)}"
+            " ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
+            (*params, n),
+        ).fetchall()
+        return [_card(r) for r in rows]
+
+    def _storyless(self) -> tuple[tuple[str, int], ...]:
+        """(published_at, id) of the dated articles in no story, as far as this connection has
+        looked: articles added since the last call are checked (an id range past the last one
+        seen), the rest is remembered. A remembered article that has since joined a story is
+        still a candidate only: the query that lists them checks membership again.
+
+        Without this, a home page whose stories run out (the last page, or a store with few
+        stories) would scan every older article for the few that have no story.
+        """
+        seen, known = self._storyless_seen, self._storyless_known
+        newest = self.db.execute("SELECT max(id) FROM articles").fetchone()[0] or 0
+        if newest > seen:
+            known = known + tuple(
+                (r[0], int(r[1]))
+                for r in self.db.execute(
+                    "SELECT a.published_at, a.id FROM articles a WHERE a.id > ? AND a.id <= ?"
+                    f" AND a.published_at IS NOT NULL AND {_NO_STORY}",
+                    (seen, newest),
+                )
+            )
+            self._storyless_seen, self._storyless_known = newest, known
+        return known
+
+    def card_tags(self, article_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+        """(canonical, display) of the strongest `TAGS_PER_CARD` tags of each article: one
+        query for a whole page of cards, never one per card."""
+        if not article_ids:
+            return {}
+        out: dict[int, list[tuple[str, str]]] = {}
+        for article_id, canonical, display in self.db.execute(
+            "SELECT at.article_id, t.canonical, t.display FROM article_tags at"
+            " JOIN tags t ON t.id = at.tag_id"
+            f" WHERE at.article_id IN ({','.join('?' * len(article_ids))})"
+            " ORDER BY at.article_id, at.score DESC, t.id",
+            list(article_ids),
+        ):
+            tags = out.setdefault(article_id, [])
+            # An article can carry a tag twice (publisher and extracted): show it once.
+            if len(tags) < TAGS_PER_CARD and (canonical, display) not in tags:
+                tags.append((canonical, display))
+        return out
+
+    # --- an article's neighbours ----------------------------------------------------------------
+
+    def story_cards_except(
+        self, story_id: int, article_id: int, source: str, *, limit: int
+    ) -> list[ArticleCard]:
+        """Cards of a story's members other than `article_id` and other than its outlet's
+        (by name, as an Article carries it), earliest first: "same story in other outlets"."""
+        rows = self.db.execute(
+            f"{_CARD_SQL} JOIN story_members m ON m.article_id = a.id"
+            " WHERE m.story_id = ? AND a.id != ? AND coalesce(s.name, '') != ?"
+            " ORDER BY m.at, m.article_id LIMIT ?",
+            (story_id, article_id, source, limit),
+        ).fetchall()
+        return [_card(r) for r in rows]
+
+    def relation_ids(self, article_id: int, kind: RelationKind) -> list[int]:
+        """Articles linked to this one by `kind`, either direction, best score first."""
+        rows = self.db.execute(
+            "SELECT other_id, score FROM article_relations WHERE article_id = ?1 AND kind = ?2"
+            " UNION ALL SELECT article_id, score FROM article_relations"
+            " WHERE other_id = ?1 AND kind = ?2 ORDER BY 2 DESC, 1",
+            (article_id, kind),
+        ).fetchall()
+        return list(dict.fromkeys(int(r[0]) for r in rows))
+
+    def cache_relations(self, rows: Sequence[tuple[int, int, RelationKind, float]]) -> bool:
+        """Store computed links (a cache of "read also"), never waiting for the write lock.
+
+        The reader serves pages on one connection on the event loop: waiting out a poller's
+        write transaction (busy_timeout is 10 s) would stall every request, so when the lock
+        is taken the links are simply not cached this time (False).
+        """
+        if not rows:
+            return True
+        timeout = int(self.db.execute("PRAGMA busy_timeout").fetchone()[0])
+        self.db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.executemany(
+                    "INSERT INTO article_relations (article_id, other_id, kind, score, created_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                    [(*r, _iso(int(datetime.now(UTC).timestamp()))) for r in rows],
+                )
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+            return True
+        except sqlite3.OperationalError:  # locked, busy, or a read-only database
+            return False
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {timeout}")
 
     def same_story_ids(self, article_id: int) -> list[int]:
         """Articles linked to this one by a same-story relation, either direction, oldest first."""

@@ -6,15 +6,30 @@ disagree about which articles a page holds (STYLE.md habit 7).
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from akhbar.arabic import normalize_for_match
+from akhbar.cluster.related import related_articles
+from akhbar.cluster.trends import TagTrend, tag_trend
 from akhbar.errors import NotFoundError
 from akhbar.export import article_to_dict
 from akhbar.models import Article, Feed
 from akhbar.store import TagRow
-from akhbar.store.web import ArticleCard, CardPage, Cursor, ListFilter, SourceHealth
+from akhbar.store.intel import StoryMember, StorySummary
+from akhbar.store.web import (
+    ArticleCard,
+    CardPage,
+    Cursor,
+    EntryCursor,
+    EntryPage,
+    ListFilter,
+    SourceHealth,
+    StoryCard,
+)
 from akhbar.web.problems import Problem
 
 if TYPE_CHECKING:
@@ -24,11 +39,21 @@ if TYPE_CHECKING:
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 RELATED_SHOWN = 5
+#: Other outlets' articles of the story shown on an article page (the story page has them all).
+SAME_STORY_SHOWN = 6
+#: Days of a tag's trend (chart and API).
+TREND_DAYS = 30
+#: Computing "read also" slower than this stores the result as 'related' links, so the next
+#: request reads them (one index probe) instead of computing again.
+CACHE_RELATED_MS = 2.0
+
+log = logging.getLogger("akhbar.web")
 
 
 @dataclass(slots=True)
 class ArticleView:
     article: Article
+    story_id: int | None = None
     related: list[ArticleCard] = field(default_factory=list)  # «اقرأ أيضاً»
     same_story: list[ArticleCard] = field(default_factory=list)  # other outlets, same event
     duplicates: list[ArticleCard] = field(default_factory=list)  # the same text republished
@@ -50,6 +75,7 @@ class ArticleView:
             {"id": t.id, "display": t.display, "canonical": t.canonical, "type": t.type}
             for t in self.article.tags
         ]
+        data["story_id"] = self.story_id
         data["read_also"] = [card_to_dict(c) for c in self.related]
         data["same_story"] = [card_to_dict(c) for c in self.same_story]
         data["also_published_in"] = self.duplicate_outlets
@@ -57,11 +83,56 @@ class ArticleView:
 
 
 @dataclass(slots=True)
+class StoryEntry:
+    """A story member as the story page lists it: an original with its copies folded in."""
+
+    member: StoryMember
+    also_in: list[str] = field(default_factory=list)  # outlets of its copies
+
+
+@dataclass(slots=True)
+class StoryView:
+    story: StorySummary
+    entries: list[StoryEntry]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape of `akhbar stories show --json`, plus each article's copies' outlets."""
+        s = self.story
+        folded = {e.member.article_id: e.also_in for e in self.entries}
+        return {
+            "id": s.id,
+            "title": s.title,
+            "lead_id": s.lead_id,
+            "article_ids": s.article_ids,
+            "outlets": s.outlets,
+            "outlet_count": s.outlet_count,
+            "article_count": s.article_count,
+            "first_at": iso(s.first_at),
+            "last_at": iso(s.last_at),
+            "articles": [
+                {
+                    "id": m.article_id,
+                    "title": m.title,
+                    "source": m.source,
+                    "published_at": iso(m.published_at),
+                    "duplicate_of": m.duplicate_of,
+                    "score": m.score,
+                    "also_published_in": folded.get(m.article_id, []),
+                }
+                for m in s.members
+            ],
+        }
+
+
+@dataclass(slots=True)
 class TagView:
     tag: TagRow
     page: CardPage
-    per_day: list[tuple[str, int]]
-    seen_with: list[tuple[str, str, int]]
+    trend: TagTrend
+
+    @property
+    def per_day(self) -> list[tuple[date, int]]:
+        return self.trend.per_day
 
 
 @dataclass(slots=True)
@@ -69,6 +140,14 @@ class SourceView:
     source: SourceHealth
     feeds: list[Feed]
     page: CardPage
+
+
+def iso(value: datetime | date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
 
 
 def card_to_dict(card: ArticleCard) -> dict[str, Any]:
@@ -79,6 +158,57 @@ def card_to_dict(card: ArticleCard) -> dict[str, Any]:
         "published_at": card.cursor[0],
         "url": card.url,
     }
+
+
+def entry_to_dict(item: StoryCard | ArticleCard, tags: list[tuple[str, str]]) -> dict[str, Any]:
+    """A home list entry: a story, or an article that is in no story."""
+    tag_list = [{"canonical": c, "display": d} for c, d in tags]
+    if isinstance(item, StoryCard):
+        return {
+            "type": "story",
+            "id": item.id,
+            "title": item.title,
+            "lead_id": item.lead_id,
+            "source": item.source,
+            "article_count": item.article_count,
+            "outlet_count": item.outlet_count,
+            "first_at": iso(item.first_at),
+            "last_at": iso(item.last_at),
+            "tags": tag_list,
+        }
+    return {"type": "article", **card_to_dict(item), "tags": tag_list}
+
+
+def entry_page_to_dict(page: EntryPage) -> dict[str, Any]:
+    def lead(item: StoryCard | ArticleCard) -> int | None:
+        return item.lead_id if isinstance(item, StoryCard) else item.id
+
+    return {
+        "items": [entry_to_dict(i, page.tags.get(lead(i) or 0, [])) for i in page.items],
+        "next_cursor": entry_cursor_text(page.next_cursor),
+    }
+
+
+def entry_cursor_text(cursor: EntryCursor | None) -> str | None:
+    """'1697110500~s12' (a story at that epoch second), '~a123' (an undated article)."""
+    if cursor is None:
+        return None
+    at, kind, ident = cursor
+    return f"{'' if at is None else at}~{kind}{ident}"
+
+
+def parse_entry_cursor(text: str | None) -> EntryCursor | None:
+    if not text:
+        return None
+    at, sep, rest = text.partition("~")
+    kind, ident = rest[:1], rest[1:]
+    if not sep or kind not in ("s", "a") or not ident.isdigit() or (at and not at.isdigit()):
+        raise Problem(
+            400, f"bad cursor {text!r}: use the next_cursor a list returned", kind="bad-cursor"
+        )
+    if not at and kind == "s":  # every story has a time
+        raise Problem(400, f"bad cursor {text!r}", kind="bad-cursor")
+    return (int(at) if at else None, "s" if kind == "s" else "a", int(ident))
 
 
 def cursor_text(cursor: Cursor | None) -> str | None:
@@ -111,31 +241,88 @@ def parse_limit(text: str | None) -> int:
 
 
 def article_view(store: WebStore, article_id: int) -> ArticleView:
+    """An article with its story's other outlets, "read also", copies and appended items.
+
+    About eight indexed reads whatever the store's size; "read also" is computed only when
+    no 'related' link is stored for the article (see `read_also_ids`).
+    """
     article = store.get_article(article_id)
     by_kind: dict[str, list[int]] = {}
     for ref in article.related:
         by_kind.setdefault(ref.kind, []).append(ref.id)
-    story_ids = [i for i in store.same_story_ids(article_id) if i != article_id]
-    related_ids = [i for i in by_kind.get("related", []) if i not in story_ids][:RELATED_SHOWN]
-    wanted = [
-        *related_ids,
-        *story_ids,
-        *by_kind.get("duplicate-of", []),
-        *by_kind.get("appended-to", []),
-    ]
-    cards = {c.id: c for c in store.article_cards(list(dict.fromkeys(wanted)))}
+    copies = by_kind.get("duplicate-of", [])
+    story_id = store.story_of(article_id)
+    if story_id is not None:
+        # A copy of this very text elsewhere is «نُشر أيضاً في», not another report.
+        same = [
+            c
+            for c in store.story_cards_except(
+                story_id, article_id, article.source, limit=SAME_STORY_SHOWN + len(copies)
+            )
+            if c.id not in copies
+        ][:SAME_STORY_SHOWN]
+    else:
+        # No story (stored before the stories step existed): 'same-story' links, if any.
+        linked = [i for i in store.same_story_ids(article_id) if i not in copies]
+        same = [c for c in store.article_cards(linked) if c.source != article.source]
+    related_ids, cached = read_also_ids(
+        store, article_id, story_id, exclude={*copies, *(c.id for c in same)}
+    )
+    if cached:
+        # Once per article: its relations now include the links just stored, and the JSON
+        # twin (export shape, `related`) must say so from this response on (a stable ETag).
+        article = store.get_article(article_id)
+    appended = by_kind.get("appended-to", [])
+    cards = {
+        c.id: c
+        for c in store.article_cards(list(dict.fromkeys([*related_ids, *copies, *appended])))
+    }
 
     def pick(ids: list[int]) -> list[ArticleCard]:
         return [cards[i] for i in ids if i in cards]
 
     return ArticleView(
         article=article,
+        story_id=story_id,
         related=pick(related_ids),
-        # Same story elsewhere: other outlets only (the same outlet's follow-ups are "related").
-        same_story=[c for c in pick(story_ids) if c.source != article.source],
-        duplicates=pick(by_kind.get("duplicate-of", [])),
-        appended=pick(by_kind.get("appended-to", [])),
+        same_story=same,
+        duplicates=pick(copies),
+        appended=pick(appended),
     )
+
+
+def read_also_ids(
+    store: WebStore, article_id: int, story_id: int | None, *, exclude: set[int]
+) -> tuple[list[int], bool]:
+    """«اقرأ أيضاً»: the stored 'related' links (written at ingest by the stories step, best
+    first), else akhbar.cluster.related computed now — and stored when that took more than
+    CACHE_RELATED_MS, so it is computed once per article, not once per request. Also says
+    whether links were stored just now (the caller's copy of the article is then stale).
+
+    Never the article itself, a copy, a member of its own story, or two of one story.
+    """
+    ids = store.relation_ids(article_id, "related")
+    cached = False
+    if not ids:
+        start = time.perf_counter()
+        found = related_articles(store, article_id, k=RELATED_SHOWN)
+        took = (time.perf_counter() - start) * 1000
+        ids = [r.id for r in found]
+        if took > CACHE_RELATED_MS and found:
+            cached = store.cache_relations([(article_id, r.id, "related", r.score) for r in found])
+            log.debug("web.related_computed", extra={"ms": round(took, 2), "cached": cached})
+    ids = [i for i in ids if i != article_id and i not in exclude]
+    stories = store.story_ids_of(ids)
+    seen: set[int] = {story_id} if story_id is not None else set()
+    out: list[int] = []
+    for i in ids:
+        other = stories.get(i)
+        if other is not None:
+            if other in seen:
+                continue
+            seen.add(other)
+        out.append(i)
+    return out[:RELATED_SHOWN], cached
 
 
 def related_cards(store: WebStore, article_id: int) -> list[ArticleCard]:
@@ -143,8 +330,19 @@ def related_cards(store: WebStore, article_id: int) -> list[ArticleCard]:
 
 
 def home_page(
+    store: WebStore, *, after: EntryCursor | None, limit: int, country: str, tag: str
+) -> EntryPage:
+    """The latest stories (and articles in no story), for `/` and `/api/v1/stories`."""
+    tag_id = find_tag(store, tag).id if tag else None
+    return store.latest_entries(
+        after=after, limit=limit, where=ListFilter(tag_id=tag_id, country=country)
+    )
+
+
+def latest_articles(
     store: WebStore, *, after: Cursor | None, limit: int, country: str, tag: str
 ) -> CardPage:
+    """Every article, newest first (`/api/v1/articles` and the latest-articles feed)."""
     tag_id = find_tag(store, tag).id if tag else None
     return store.latest_articles(
         after=after, limit=limit, where=ListFilter(tag_id=tag_id, country=country)
@@ -164,9 +362,33 @@ def tag_view(store: WebStore, name: str, *, after: Cursor | None, limit: int) ->
     return TagView(
         tag=tag,
         page=store.latest_articles(after=after, limit=limit, where=ListFilter(tag_id=tag.id)),
-        per_day=store.tag_daily_counts(tag.id),
-        seen_with=store.tags_seen_with(tag.id),
+        trend=trend_view(store, tag.canonical),
     )
+
+
+def trend_view(store: WebStore, name: str, *, days: int = TREND_DAYS) -> TagTrend:
+    """Mentions per day and co-occurring tags (akhbar.cluster.trends, as `akhbar trends`)."""
+    try:
+        return tag_trend(store, name, days=days)
+    except NotFoundError as exc:
+        raise Problem(404, f"no tag {name!r}", kind="not-found") from exc
+
+
+def trend_to_dict(trend: TagTrend) -> dict[str, Any]:
+    """The shape of `akhbar trends --json`."""
+    return {
+        "tag_id": trend.tag_id,
+        "tag": trend.display,
+        "from": iso(trend.first_day),
+        "to": iso(trend.last_day),
+        "total": trend.total,
+        "momentum": trend.momentum,
+        "per_day": [{"day": iso(day), "articles": n} for day, n in trend.per_day],
+        "co_occurring": [
+            {"tag_id": c.tag_id, "tag": c.display, "articles": c.articles, "share": c.share}
+            for c in trend.co_tags
+        ],
+    }
 
 
 def source_view(store: WebStore, source_id: int, *, after: Cursor | None, limit: int) -> SourceView:
@@ -180,15 +402,36 @@ def source_view(store: WebStore, source_id: int, *, after: Cursor | None, limit:
     )
 
 
-def story_page(store: WebStore, story_id: int, *, after: Cursor | None, limit: int) -> CardPage:
-    """A story's articles, newest first.
+def story_view(store: WebStore, story_id: int) -> StoryView:
+    """A stored story with every member, earliest first; each copy ('duplicate-of' another
+    member) folded into its original as «نُشر أيضاً في»."""
+    try:
+        story = store.get_story(story_id)
+    except KeyError:
+        raise Problem(404, f"no story with id {story_id}", kind="not-found") from None
+    members = {m.article_id: m for m in story.members}
 
-    Until stories are stored (akhbar/store/intel.py), a story is named by one of its articles:
-    that article and every article linked to it by a same-story relation.
-    """
-    store.get_article(story_id)  # 404 for an unknown id
-    members = (story_id, *store.same_story_ids(story_id))
-    return store.latest_articles(after=after, limit=limit, where=ListFilter(article_ids=members))
+    def root(m: StoryMember) -> int:
+        # Follow the copy chain inside the story (chains are 1-2 long; bounded all the same).
+        current = m
+        for _ in range(8):
+            if current.duplicate_of is None or current.duplicate_of not in members:
+                break
+            current = members[current.duplicate_of]
+        return current.article_id
+
+    entries: dict[int, StoryEntry] = {}
+    for m in story.members:
+        r = root(m)
+        if r == m.article_id:
+            entries[r] = StoryEntry(m)
+    for m in story.members:
+        r = root(m)
+        if r == m.article_id or not m.source:
+            continue
+        if m.source != entries[r].member.source and m.source not in entries[r].also_in:
+            entries[r].also_in.append(m.source)
+    return StoryView(story, list(entries.values()))
 
 
 def source_to_dict(s: SourceHealth) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from starlette.routing import Route
@@ -22,7 +23,12 @@ def test_article_detail_is_the_export_shape_plus_extras(client: TestClient, corp
     finally:
         store.close()
     assert {k: data[k] for k in expected} == expected
-    assert [c["id"] for c in data["same_story"]] == [corpus.ids["fair_other"]]
+    # The other outlets' reports of its story, earliest first; the copy is not one of them.
+    assert [c["id"] for c in data["same_story"]] == [
+        corpus.ids["fair_other"],
+        corpus.ids["fair_third"],
+    ]
+    assert data["story_id"] == corpus.ids["story_fair"]
     assert [c["id"] for c in data["read_also"]] == [corpus.ids["library"]]
     assert data["also_published_in"] == ["عكاظ"]
     assert {t["display"] for t in data["tag_refs"]} >= {"السعودية", "ثقافة"}
@@ -38,7 +44,7 @@ def test_article_list_cursor_pagination(client: TestClient) -> None:
         cursor = data["next_cursor"]
         if cursor is None:
             break
-    assert len(ids) == len(set(ids)) == 52
+    assert len(ids) == len(set(ids)) == 53
 
 
 def test_etag_and_304(client: TestClient, corpus: Corpus) -> None:
@@ -87,12 +93,18 @@ def test_related_trends_tags_sources_story(client: TestClient, corpus: Corpus) -
     assert [i["id"] for i in related["items"]] == [corpus.ids["library"]]
     trends = client.get("/api/v1/tags/" + quote("ثقافة") + "/trends").json()
     assert len(trends["per_day"]) == 30 and trends["per_day"][-1]["articles"] == 2
+    assert trends["per_day"][-2]["articles"] == 1  # the library, a day earlier
+    assert "السعودية" in [c["tag"] for c in trends["co_occurring"]]
+    assert (
+        len(client.get("/api/v1/tags/" + quote("ثقافة") + "/trends?days=7").json()["per_day"]) == 7
+    )
     tags = client.get("/api/v1/tags").json()["items"]
     assert tags[0]["display"] == "طقس"
     sources = client.get("/api/v1/sources").json()["items"]
     assert any(s["name"] == "الشرق الأوسط" and s["feeds"] == 1 for s in sources)
-    story = client.get(f"/api/v1/stories/{corpus.ids['fair']}").json()
-    assert {i["id"] for i in story["items"]} == {corpus.ids["fair"], corpus.ids["fair_other"]}
+    story = client.get(f"/api/v1/stories/{corpus.ids['story_fair']}").json()
+    fair = {corpus.ids[k] for k in ("fair", "fair_other", "fair_third", "fair_copy")}
+    assert {i["id"] for i in story["articles"]} == fair and story["outlet_count"] == 4
     source = client.get(f"/api/v1/sources/{corpus.ids['source_saudi']}").json()
     assert source["feed_list"][0]["url"] == "https://aawsat.example/feed.xml"
 
@@ -115,3 +127,61 @@ def test_openapi_lists_every_api_route(client: TestClient) -> None:
 def test_docs_page_lists_paths(client: TestClient) -> None:
     r = client.get("/api/v1/docs")
     assert "/api/v1/articles/{id}" in r.text and "cdn" not in r.text.lower()
+
+
+def test_story_list_api_is_the_home_page_as_data(client: TestClient, corpus: Corpus) -> None:
+    data = client.get("/api/v1/stories").json()
+    first = data["items"][0]
+    assert first["type"] == "story" and first["id"] == corpus.ids["story_fair"]
+    assert (first["outlet_count"], first["article_count"]) == (4, 4)
+    assert first["lead_id"] == corpus.ids["fair"]
+    assert {"canonical", "display"} <= set(first["tags"][0])
+    # The HTML page links the same entries in the same order.
+    html = client.get("/").text
+    links = re.findall(r'class="card-title" href="/(stories|articles)/(\d+)"', html)
+    assert links == [
+        ("stories" if i["type"] == "story" else "articles", str(i["id"])) for i in data["items"]
+    ]
+
+
+def test_story_list_cursor_visits_every_entry_once(client: TestClient, corpus: Corpus) -> None:
+    seen: list[tuple[str, int]] = []
+    cursor = None
+    while True:
+        url = "/api/v1/stories?limit=2" + (f"&after={quote(cursor)}" if cursor else "")
+        data = client.get(url).json()
+        seen += [(i["type"], i["id"]) for i in data["items"]]
+        cursor = data["next_cursor"]
+        if cursor is None:
+            break
+    stories = {corpus.ids[k] for k in ("story_fair", "story_filler")}
+    assert len(seen) == len(set(seen)) == 6  # 4 stories + 2 articles in no story
+    assert stories <= {i for t, i in seen if t == "story"}
+    # Articles in no story come in by date; the undated one is last.
+    assert ("article", corpus.ids["markup"]) in seen and seen[-1] == ("article", corpus.ids["rain"])
+
+
+def test_story_twins_and_missing_story(client: TestClient, corpus: Corpus) -> None:
+    story = client.get(f"/api/v1/stories/{corpus.ids['story_fair']}").json()
+    copy = next(a for a in story["articles"] if a["id"] == corpus.ids["fair_copy"])
+    assert copy["duplicate_of"] == corpus.ids["fair"]
+    lead = next(a for a in story["articles"] if a["id"] == corpus.ids["fair"])
+    assert lead["also_published_in"] == ["عكاظ"]
+    html = client.get(f"/stories/{corpus.ids['story_fair']}").text
+    for a in story["articles"]:
+        if a["duplicate_of"] is None:
+            assert f'href="/articles/{a["id"]}"' in html
+    missing = client.get("/api/v1/stories/999999")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+
+
+def test_related_api_is_the_article_pages_list(client: TestClient, corpus: Corpus) -> None:
+    for key in ("fair", "library", "metro", "rain"):
+        related = client.get(f"/api/v1/articles/{corpus.ids[key]}/related").json()["items"]
+        page = client.get(f"/articles/{corpus.ids[key]}").text
+        section = page.split('class="read-also"', 1)[1] if related else ""
+        for item in related:
+            assert f'href="/articles/{item["id"]}"' in section, key
+        if not related:
+            assert 'class="read-also"' not in page, key

@@ -1,5 +1,8 @@
 """The reader in headless Chromium: right-to-left layout, no request leaves 127.0.0.1, screenshots.
 
+The server reads data/demo imported through the real pipeline (open_ingestor: tags,
+duplicates, stories, "read also"), so docs/screenshots show what a fresh install shows.
+
 Skipped when /usr/bin/chromium or the playwright package is missing (never `playwright
 install`: the Debian chromium is driven directly).
 """
@@ -11,6 +14,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -18,13 +23,17 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from akhbar.config import load_settings
+from akhbar.dumps import iter_dump_items
+from akhbar.pipeline.steps import open_ingestor
+from akhbar.store import open_store
 from akhbar.web import create_app
-from tests.web.conftest import NOW, TOKEN, Corpus, build_corpus
+from tests.web.conftest import TOKEN
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "data" / "demo"
 SHOTS = REPO / "test-output" / "screenshots"
 DOCS = REPO / "docs" / "screenshots"
 ARGS = [
@@ -48,12 +57,44 @@ def _need_browser() -> Any:
     return sync_playwright
 
 
+@dataclass
+class Demo:
+    """What the pages show: the biggest story's lead, its most used tag, a word to search."""
+
+    article_id: int
+    tag: str
+    query: str
+
+
+def import_demo(path: str) -> tuple[Demo, datetime]:
+    store = open_store(path)
+    try:
+        with open_ingestor(store, search=False) as ingestor:
+            report = ingestor.ingest(iter_dump_items([str(DEMO)], vocabulary=ingestor.vocabulary))
+        assert report.failed == 0, report.errors
+        story = max(store.list_stories(limit=100), key=lambda s: (s.outlet_count, -s.id))
+        assert story.lead_id is not None and story.outlet_count >= 2
+        tag = store.db.execute(
+            "SELECT t.display FROM article_tags at JOIN tags t ON t.id = at.tag_id"
+            " WHERE at.article_id = ? ORDER BY at.score DESC, t.id LIMIT 1",
+            (story.lead_id,),
+        ).fetchone()[0]
+        # "Now" is an hour after the newest story: the relative times read as they would.
+        now = story.last_at
+        for s in store.list_stories(limit=1):
+            now = max(now, s.last_at)
+        return Demo(story.lead_id, tag, story.title.split()[0]), now + timedelta(hours=1)
+    finally:
+        store.close()
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Corpus]]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Demo]]:
     import uvicorn
 
-    corpus = build_corpus(str(tmp_path_factory.mktemp("browser") / "akhbar.db"))
-    app = create_app(load_settings({"db": corpus.path, "admin_token": TOKEN}), now=lambda: NOW)
+    path = str(tmp_path_factory.mktemp("browser") / "akhbar.db")
+    demo, now = import_demo(path)
+    app = create_app(load_settings({"db": path, "admin_token": TOKEN}), now=lambda: now)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -67,13 +108,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Corp
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", corpus
+    yield f"http://127.0.0.1:{port}", demo
     srv.should_exit = True
     thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
-def page(server: tuple[str, Corpus]) -> Iterator[Any]:
+def page(server: tuple[str, Demo]) -> Iterator[Any]:
     sync_playwright = _need_browser()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -93,13 +134,13 @@ def shoot(page: Any, name: str) -> None:
     shutil.copy(SHOTS / f"{name}.png", DOCS / f"{name}.png")
 
 
-def test_pages_render_rtl_and_stay_local(page: Any, server: tuple[str, Corpus]) -> None:
-    base, corpus = server
+def test_pages_render_rtl_and_stay_local(page: Any, server: tuple[str, Demo]) -> None:
+    base, demo = server
     pages = {
         "home": "/",
-        "article": f"/articles/{corpus.ids['fair']}",
-        "tag": "/tags/" + quote("ثقافة"),
-        "search": "/search?q=" + quote("معرض الرياض"),
+        "article": f"/articles/{demo.article_id}",
+        "tag": "/tags/" + quote(demo.tag),
+        "search": "/search?q=" + quote(demo.query),
     }
     for name, path in pages.items():
         response = page.goto(base + path)
@@ -111,9 +152,17 @@ def test_pages_render_rtl_and_stay_local(page: Any, server: tuple[str, Corpus]) 
     assert hosts == {"127.0.0.1"}, page.requests_seen
 
 
-def test_article_text_is_right_aligned(page: Any, server: tuple[str, Corpus]) -> None:
-    base, corpus = server
-    page.goto(f"{base}/articles/{corpus.ids['fair']}")
+def test_home_shows_stories_and_article_its_story(page: Any, server: tuple[str, Demo]) -> None:
+    base, demo = server
+    page.goto(base + "/")
+    assert page.locator(".story-card").count() >= 1
+    page.goto(f"{base}/articles/{demo.article_id}")
+    assert page.locator(".same-story .card").count() >= 1
+
+
+def test_article_text_is_right_aligned(page: Any, server: tuple[str, Demo]) -> None:
+    base, demo = server
+    page.goto(f"{base}/articles/{demo.article_id}")
     body = page.locator(".article-body p").first
     assert body.evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert body.evaluate("e => getComputedStyle(e).textAlign") in ("start", "right")
@@ -126,7 +175,7 @@ def test_article_text_is_right_aligned(page: Any, server: tuple[str, Corpus]) ->
     assert page.evaluate("document.fonts.check('16px \"Noto Naskh Arabic\"')")
 
 
-def test_theme_toggle_works_with_javascript(page: Any, server: tuple[str, Corpus]) -> None:
+def test_theme_toggle_works_with_javascript(page: Any, server: tuple[str, Demo]) -> None:
     base, _ = server
     page.goto(base + "/")
     before = page.evaluate("document.documentElement.getAttribute('data-theme')")

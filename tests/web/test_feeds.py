@@ -17,7 +17,7 @@ def feed_paths(corpus: Corpus) -> list[str]:
             f"/feeds/latest.{fmt}",
             f"/feeds/tags/{quote('ثقافة')}.{fmt}",
             f"/feeds/sources/{corpus.ids['source_saudi']}.{fmt}",
-            f"/feeds/stories/{corpus.ids['fair']}.{fmt}",
+            f"/feeds/stories/{corpus.ids['story_fair']}.{fmt}",
             f"/feeds/search.{fmt}?q={quote('معرض')}",
         ]
     return paths

@@ -28,7 +28,7 @@ def all_pages(corpus: Corpus) -> list[str]:
     return [
         *PAGES,
         article_url(corpus, "fair"),
-        f"/stories/{corpus.ids['fair']}",
+        f"/stories/{corpus.ids['story_fair']}",
         f"/sources/{corpus.ids['source_saudi']}",
     ]
 
@@ -61,33 +61,48 @@ def test_english_ui_switch_by_query_and_cookie(client: TestClient) -> None:
     client.cookies.clear()
 
 
-def test_home_lists_latest_articles_newest_first_with_dir_auto(
-    client: TestClient, corpus: Corpus
-) -> None:
+def test_home_lists_latest_stories_with_outlet_counts(client: TestClient, corpus: Corpus) -> None:
     r = client.get("/")
-    assert r.status_code == 200
-    titles = re.findall(r'class="card-title" href="/articles/(\d+)" dir="auto"', r.text)
-    assert len(titles) == 20
-    assert int(titles[0]) == corpus.ids["fair_copy"]  # the newest
-    assert "آخر الأخبار" in r.text
+    assert r.status_code == 200 and "آخر الأخبار" in r.text
+    links = re.findall(r'class="card-title" href="/(stories|articles)/(\d+)" dir="auto"', r.text)
+    # The book fair's story is the newest (its copy came last), listed once for 4 articles.
+    assert links[0] == ("stories", str(corpus.ids["story_fair"]))
+    assert [kind for kind, _ in links].count("stories") == 4
+    first = r.text.split('class="card story-card"', 2)[1]
+    assert "افتتاح معرض الرياض الدولي للكتاب" in first  # the lead's title
+    assert "عدد المصادر: ٤" in first and "عدد المقالات: ٤" in first
+    assert "منذ ساعة" in first  # its latest article, 50 minutes after the lead
+    assert 'class="tag-list card-tags"' in first and ">ثقافة</a>" in first
+    # The filler weather story: 45 articles from one outlet, one card.
+    assert "عدد المقالات: ٤٥" in r.text and "عدد المصادر: ١<" in r.text
+    assert "عدد المقالات: ١<" not in r.text  # a lone report shows no counts
+    # Articles in no story still appear, as article cards.
+    assert ("articles", str(corpus.ids["markup"])) in links
+    assert ("articles", str(corpus.ids["rain"])) == links[-1]
 
 
-def test_home_cursor_pagination_visits_every_article_once(client: TestClient) -> None:
-    seen: list[str] = []
-    url: str | None = "/"
+def test_home_cursor_pagination_visits_every_entry_once(client: TestClient) -> None:
+    seen: list[tuple[str, str]] = []
+    url: str | None = "/?limit=2"
     while url:
         page = client.get(url).text
-        seen += re.findall(r'class="card-title" href="/articles/(\d+)"', page)
+        seen += re.findall(r'class="card-title" href="/(stories|articles)/(\d+)"', page)
         found = re.search(r'rel="next" href="([^"]+)"', page)
         url = found.group(1).replace("&amp;", "&") if found else None
-    assert len(seen) == len(set(seen)) == 52  # 7 written + 45 fillers; undated ones last
+    assert len(seen) == len(set(seen)) == 6  # 4 stories, 2 articles in no story
+    assert seen == re.findall(
+        r'class="card-title" href="/(stories|articles)/(\d+)"', client.get("/").text
+    )
 
 
 def test_home_filters_by_country_and_tag(client: TestClient, corpus: Corpus) -> None:
     r = client.get("/?country=EG")
-    assert re.findall(r'href="/articles/(\d+)"', r.text) == [str(corpus.ids["metro"])]
+    links = re.findall(r'class="card-title" href="/(stories|articles)/(\d+)"', r.text)
+    assert len(links) == 1 and links[0][0] == "stories" and "مترو القاهرة" in r.text
     r = client.get("/?tag=" + quote("النقل"))
     assert "مترو القاهرة" in r.text and "معرض الرياض" not in r.text
+    r = client.get("/?country=SA")  # a story matches when one of its outlets does
+    assert "معرض الرياض" in r.text and "مترو القاهرة" not in r.text
 
 
 def test_article_page_shows_dates_body_links_and_sections(
@@ -102,8 +117,13 @@ def test_article_page_shows_dates_body_links_and_sections(
     assert '<h1 dir="auto">افتتاح معرض الرياض الدولي للكتاب' in text
     assert text.count("<p>") >= 3  # three paragraphs of the body
     assert 'href="https://aawsat.example/fair" rel="noopener noreferrer nofollow"' in text
-    assert "التغطية نفسها في مصادر أخرى" in text and "انطلاق معرض الرياض" in text
-    assert "اقرأ أيضاً" in text and "مكتبة الملك فهد" in text
+    same = text.split('class="same-story"', 1)[1].split("</section>", 1)[0]
+    assert "التغطية نفسها في مصادر أخرى" in same
+    assert "انطلاق معرض الرياض" in same and ">العربية</a>" in same and ">سبق</a>" in same
+    assert f'href="/stories/{corpus.ids["story_fair"]}"' in same
+    assert "عكاظ" not in same  # the copy is «نُشر أيضاً في», not another report
+    also = text.split('class="read-also"', 1)[1].split("</section>", 1)[0]
+    assert "اقرأ أيضاً" in also and "مكتبة الملك فهد" in also
     assert "نُشر أيضاً في:" in text and "عكاظ" in text
     # Tags link by canonical name, show the original spelling (never the normalised one).
     assert f'href="/tags/{quote("السعوديه")}"' in text
@@ -141,10 +161,53 @@ def test_tag_page_finds_a_tag_by_any_spelling(client: TestClient) -> None:
     assert client.get("/tags/" + quote("السعودية")).status_code == 200
 
 
-def test_story_page_lists_outlets(client: TestClient, corpus: Corpus) -> None:
-    r = client.get(f"/stories/{corpus.ids['fair']}")
-    assert "العربية" in r.text and "الشرق الأوسط" in r.text
-    assert "انطلاق معرض الرياض" in r.text
+def test_story_page_lists_every_member_and_folds_copies(client: TestClient, corpus: Corpus) -> None:
+    r = client.get(f"/stories/{corpus.ids['story_fair']}")
+    assert r.status_code == 200
+    assert "عدد المصادر: ٤" in r.text and "عدد المقالات: ٤" in r.text
+    for name in ("العربية", "الشرق الأوسط", "سبق", "عكاظ"):
+        assert name in r.text
+    for key in ("fair", "fair_other", "fair_third"):
+        assert f'href="/articles/{corpus.ids[key]}"' in r.text
+    # The copy is folded into its original.
+    assert f'href="/articles/{corpus.ids["fair_copy"]}"' not in r.text
+    assert 'نُشر أيضاً في: <span dir="auto">عكاظ</span>' in r.text
+
+
+def test_article_in_no_story_falls_back_to_links(client: TestClient, corpus: Corpus) -> None:
+    r = client.get(f"/articles/{corpus.ids['rain']}")
+    assert r.status_code == 200
+    same = r.text.split('class="same-story"', 1)[1].split("</section>", 1)[0]
+    assert f'href="/articles/{corpus.ids["markup"]}"' in same
+    assert 'href="/stories/' not in same  # no story to link to
+
+
+def test_read_also_computed_once_is_stored(
+    client: TestClient, corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from akhbar.web import views
+    from akhbar.web.store import open_web_store
+
+    monkeypatch.setattr(views, "CACHE_RELATED_MS", -1.0)  # always slow enough to store
+    store = open_web_store(corpus.path)
+    try:
+        # As in a store from before the stories step stored links: none for this article.
+        store.db.execute(
+            "DELETE FROM article_relations WHERE kind = 'related' AND ? IN (article_id, other_id)",
+            (corpus.ids["fair"],),
+        )
+        assert store.relation_ids(corpus.ids["fair"], "related") == []
+        first = client.get(f"/api/v1/articles/{corpus.ids['fair']}").json()
+        assert [c["id"] for c in first["read_also"]] == [corpus.ids["library"]]
+        assert store.relation_ids(corpus.ids["fair"], "related") == [corpus.ids["library"]]
+    finally:
+        store.close()
+    # Later requests read the stored link: same list, and the response already said so.
+    again = client.get(f"/api/v1/articles/{corpus.ids['fair']}").json()
+    assert again == first
+    assert {"id": corpus.ids["library"], "kind": "related"}.items() <= next(
+        r for r in again["related"] if r["kind"] == "related"
+    ).items()
 
 
 def test_source_page_shows_feed_health(client: TestClient, corpus: Corpus) -> None:

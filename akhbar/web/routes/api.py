@@ -31,17 +31,23 @@ from akhbar.web.routes.common import (
 )
 from akhbar.web.security import bearer_token
 from akhbar.web.views import (
+    TREND_DAYS,
     article_view,
     card_to_dict,
+    entry_page_to_dict,
     feed_to_dict,
     home_page,
+    latest_articles,
     page_to_dict,
     parse_cursor,
+    parse_entry_cursor,
     parse_limit,
     source_to_dict,
     source_view,
-    story_page,
+    story_view,
     tag_view,
+    trend_to_dict,
+    trend_view,
 )
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -99,7 +105,7 @@ def _require_bearer(request: Request) -> None:
 
 async def articles(request: Request) -> Response:
     p = request.query_params
-    page = home_page(
+    page = latest_articles(
         reader_of(request).store,
         after=parse_cursor(p.get("after")),
         limit=parse_limit(p.get("limit")),
@@ -119,15 +125,22 @@ async def related(request: Request) -> Response:
     return json_response(request, {"items": [card_to_dict(c) for c in view.related]})
 
 
-async def story(request: Request) -> Response:
+async def stories(request: Request) -> Response:
+    """Twin of the home page: the same function, the same parameters."""
     p = request.query_params
-    page = story_page(
+    page = home_page(
         reader_of(request).store,
-        request.path_params["id"],
-        after=parse_cursor(p.get("after")),
+        after=parse_entry_cursor(p.get("after")),
         limit=parse_limit(p.get("limit")),
+        country=p.get("country", ""),
+        tag=p.get("tag", ""),
     )
-    return json_response(request, {"id": request.path_params["id"], **page_to_dict(page)})
+    return json_response(request, entry_page_to_dict(page), max_age=15)
+
+
+async def story(request: Request) -> Response:
+    view = story_view(reader_of(request).store, request.path_params["id"])
+    return json_response(request, view.to_dict())
 
 
 async def tags(request: Request) -> Response:
@@ -153,16 +166,20 @@ async def tag(request: Request) -> Response:
         "type": t.type,
         "aliases": list(t.aliases),
         "articles": t.article_count,
-        "seen_with": [{"canonical": c, "display": d, "shared": n} for c, d, n in view.seen_with],
+        "seen_with": [
+            {"tag_id": c.tag_id, "display": c.display, "shared": c.articles}
+            for c in view.trend.co_tags
+        ],
         **page_to_dict(view.page),
     }
     return json_response(request, data)
 
 
 async def trends(request: Request) -> Response:
-    view = tag_view(reader_of(request).store, request.path_params["name"], after=None, limit=1)
-    days = [{"day": d, "articles": n} for d, n in view.per_day]
-    return json_response(request, {"canonical": view.tag.canonical, "per_day": days})
+    """The tag page's chart as data: akhbar.cluster.trends.tag_trend, as `akhbar trends`."""
+    days = int_param(request, "days", TREND_DAYS, low=1, high=3660)
+    trend = trend_view(reader_of(request).store, request.path_params["name"], days=days)
+    return json_response(request, trend_to_dict(trend))
 
 
 async def sources(request: Request) -> Response:
@@ -287,13 +304,32 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "One article: the export shape plus tag_refs, read_also, same_story, also_published_in",
         (ID,),
     ),
-    Endpoint("GET", "/api/v1/articles/{id}/related", related, "Related articles", (ID,)),
+    Endpoint(
+        "GET",
+        "/api/v1/articles/{id}/related",
+        related,
+        "Read also: close topic and time, other stories (the article page's list)",
+        (ID,),
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/stories",
+        stories,
+        "Latest stories (lead title, outlet and article counts) and articles in no story,"
+        " newest first: the home page as data; items have type story or article",
+        (
+            *LIST_PARAMS,
+            Param("country", "query", "only stories with an outlet of this country code"),
+            Param("tag", "query", "only stories with an article carrying this tag"),
+        ),
+    ),
     Endpoint(
         "GET",
         "/api/v1/stories/{id}",
         story,
-        "A story's articles (named by one article)",
-        (Param("id", "path", "story id", "integer", required=True), *LIST_PARAMS),
+        "One story: counts, outlets, every article earliest first (duplicate_of,"
+        " also_published_in)",
+        (Param("id", "path", "story id", "integer", required=True),),
     ),
     Endpoint(
         "GET",
@@ -303,7 +339,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         (Param("limit", "query", "how many, 1-500", "integer"),),
     ),
     Endpoint("GET", "/api/v1/tags/{name}", tag, "A tag and its articles", (NAME, *LIST_PARAMS)),
-    Endpoint("GET", "/api/v1/tags/{name}/trends", trends, "Articles per day with the tag", (NAME,)),
+    Endpoint(
+        "GET",
+        "/api/v1/tags/{name}/trends",
+        trends,
+        "Articles per day with the tag, momentum and co-occurring tags",
+        (NAME, Param("days", "query", "length of the period, 1-3660 (default 30)", "integer")),
+    ),
     Endpoint("GET", "/api/v1/sources", sources, "Outlets with feed health"),
     Endpoint(
         "GET",

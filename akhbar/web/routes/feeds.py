@@ -23,7 +23,7 @@ from akhbar.store.web import ArticleCard, ListFilter
 from akhbar.web.problems import Problem
 from akhbar.web.render import etag_matches, paragraphs
 from akhbar.web.routes.common import compose_query, reader_of, run_search
-from akhbar.web.views import find_tag, source_view, story_page
+from akhbar.web.views import find_tag, source_view, story_view
 
 FEED_ITEMS = 30
 SUMMARY_CHARS = 400
@@ -188,10 +188,15 @@ async def source(request: Request) -> Response:
 async def story(request: Request) -> Response:
     fmt = _fmt(request)
     store = reader_of(request).store
-    story_id = request.path_params["id"]
-    page = story_page(store, story_id, after=None, limit=FEED_ITEMS)
-    lead = store.get_article(story_id)
-    ch = _channel(request, f"أخبار — {lead.title}", f"/stories/{story_id}", page.items)
+    view = story_view(store, request.path_params["id"])
+    # The story's members, newest first (a feed reader shows the latest development on top).
+    newest = sorted(
+        view.story.members,
+        key=lambda m: (m.published_at is not None, m.published_at, m.article_id),
+        reverse=True,
+    )[:FEED_ITEMS]
+    cards = store.article_cards([m.article_id for m in newest])
+    ch = _channel(request, f"أخبار — {view.story.title}", f"/stories/{view.story.id}", cards)
     return feed_response(request, ch, fmt)
 
 

@@ -23,11 +23,13 @@ from akhbar.web.routes.common import (
 from akhbar.web.views import (
     article_view,
     cursor_text,
+    entry_cursor_text,
     home_page,
     parse_cursor,
+    parse_entry_cursor,
     parse_limit,
     source_view,
-    story_page,
+    story_view,
     tag_view,
 )
 
@@ -44,13 +46,14 @@ def next_url(request: Request, cursor: str | None) -> str | None:
 
 
 async def home(request: Request) -> Response:
+    """The latest stories (twin: /api/v1/stories, same function, same parameters)."""
     reader = reader_of(request)
     params = request.query_params
     country, tag = params.get("country", ""), params.get("tag", "")
     page = home_page(
         reader.store,
-        after=parse_cursor(params.get("after")),
-        limit=parse_limit(None),
+        after=parse_entry_cursor(params.get("after")),
+        limit=parse_limit(params.get("limit")),
         country=country,
         tag=tag,
     )
@@ -62,7 +65,7 @@ async def home(request: Request) -> Response:
         country=country,
         tag=tag,
         countries=reader.store.countries(),
-        next_url=next_url(request, cursor_text(page.next_cursor)),
+        next_url=next_url(request, entry_cursor_text(page.next_cursor)),
     )
 
 
@@ -93,25 +96,8 @@ async def tag(request: Request) -> Response:
 
 async def story(request: Request) -> Response:
     reader = reader_of(request)
-    story_id = request.path_params["id"]
-    page = story_page(
-        reader.store,
-        story_id,
-        after=parse_cursor(request.query_params.get("after")),
-        limit=parse_limit(None),
-    )
-    lead = reader.store.get_article(story_id)
-    outlets = sorted({c.source for c in page.items if c.source})
-    return render(
-        request,
-        reader,
-        "story.html",
-        story_id=story_id,
-        lead=lead,
-        page=page,
-        outlets=outlets,
-        next_url=next_url(request, cursor_text(page.next_cursor)),
-    )
+    view = story_view(reader.store, request.path_params["id"])
+    return render(request, reader, "story.html", view=view)
 
 
 async def source(request: Request) -> Response:
