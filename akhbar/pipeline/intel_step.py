@@ -77,7 +77,13 @@ STORED_RELATED = 3
 #: page, the API) ranks live from the store as it is now. Stored links serve export.
 REFRESHED_MATCHES = 0
 #: The stored links' candidate budget: smaller than a live ranking's, for ingest speed.
-STORED_BUDGET = {"query_terms": 10, "candidates": 30, "candidate_stories": 15, "story_members": 4}
+STORED_BUDGET = {
+    "query_terms": 6,
+    "per_term": 8,
+    "candidates": 15,
+    "candidate_stories": 6,
+    "story_members": 2,
+}
 #: Candidates of the story decision (the story step's own budget: "read also" looks wider).
 STORY_CANDIDATES = RelatedParams(query_terms=10, candidates=30)
 
