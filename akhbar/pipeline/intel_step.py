@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from akhbar.arabic import normalize_for_match
 from akhbar.cluster.related import (
@@ -207,11 +207,12 @@ class StoryStep:
         candidates = gather_candidates(
             store, vector, at, exclude={article_id, root}, params=STORY_CANDIDATES
         )
-        self._assign(article_id, vector, at, candidates, source_id)
+        story_id = self._assign(article_id, vector, at, candidates, source_id)
         store.post_terms(article_id, at, top_terms(vector, POSTED_TERMS))
-        related = self._store_related(article_id)
-        for match in related[: self.refreshed]:
-            self._store_related(match.id)
+        links = links_from_candidates(candidates, story_id, at, self.stored_related)
+        store.replace_related(article_id, links)
+        for other_id, _score in links[: self.refreshed]:
+            self._store_related(other_id)
 
     def _store_related(self, article_id: int) -> list[RelatedArticle]:
         """Recompute the article's "read also" and replace its stored 'related' links."""
@@ -264,6 +265,28 @@ class StoryStep:
         if state.lead_id is not None:
             store.link_articles([(article_id, state.lead_id, "same-story", round(score, 4))])
         return story_id
+
+
+def links_from_candidates(
+    candidates: Sequence[Candidate], story_id: int, at: int, k: int
+) -> list[tuple[int, float]]:
+    """The 'related' links stored at ingest, from the candidates the story decision already
+    scored: time-decayed similarity, one per story, never the article's own story.
+
+    Ranking read-also in full (story vectors) at ingest cost ~10 ms an article, most of the
+    chain's time; every reading path (`akhbar related`, the article page, the API) ranks live
+    in full, so the stored links only need to be good enough for export.
+    """
+    best: dict[int, tuple[float, int]] = {}
+    for c in candidates:
+        if c.story_id == story_id:
+            continue
+        score = c.similarity / (1 + abs(c.at - at) / (180 * 86400))
+        key = c.story_id if c.story_id is not None else -c.article_id
+        if key not in best or score > best[key][0]:
+            best[key] = (score, c.article_id)
+    ranked = sorted(best.values(), key=lambda sv: (-sv[0], sv[1]))[:k]
+    return [(article, round(score, 4)) for score, article in ranked]
 
 
 def intel_steps(store: IntelQueries) -> list[DedupStep | StoryStep]:
