@@ -355,7 +355,7 @@ def _finish_single_byte(data: bytes, encoding: str, path: str | None) -> tuple[s
 
 
 _MARKUP = re.compile(r"<[^<>]{0,2000}>|&[#\w]{1,10};")
-_SCORING_CHARS = 6000
+_SCORING_CHARS = 2000
 
 
 def _scoring_sample(text: str) -> str:
