@@ -19,6 +19,7 @@ import contextlib
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -140,6 +141,12 @@ def _is_bad_char(ch: str) -> bool:
     return ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs")
 
 
+# Arabic letters (category Lo, U+0621-064A without tatweel) with ة/ى at most at the end, or ASCII.
+_CLEAN_WORD = re.compile(
+    "[\u0621-\u0628\u062a-\u063a\u0641-\u0648\u064a]*[\u0621-\u063a\u0641-\u064a]|[\x00-\x7f]+"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Plausibility:
     """How much a decoded text looks like real (Arabic or Latin) text."""
@@ -181,11 +188,17 @@ def _word_oddity(word: str) -> int:
 def score_text(text: str) -> Plausibility:
     """Score a decoded text; used to choose between candidate encodings."""
     odd = arabic_words = with_article = 0
+    # Per distinct character, not per character: a page has ~100 distinct characters among
+    # thousands, and unicodedata per character made scoring cost more than extraction.
+    counts = Counter(text)
     # Counted over the whole text: str.split() treats some controls (\x1c-\x1f) as spaces.
-    bad = sum(1 for ch in text if _is_bad_char(ch))
-    total = sum(1 for ch in text if not ch.isspace()) + bad
+    bad = sum(n for ch, n in counts.items() if _is_bad_char(ch))
+    total = sum(n for ch, n in counts.items() if not ch.isspace()) + bad
     for word in text.split():
-        odd += _word_oddity(word)
+        # Most words are plain Arabic letters (ة/ى only at the end) or plain ASCII: nothing in
+        # them can be odd, so only the others take the character-by-character look.
+        if not _CLEAN_WORD.fullmatch(word):
+            odd += _word_oddity(word)
         if _is_arabic_letter(word[0]):
             arabic_words += 1
             with_article += word.startswith(("ال", "وال", "بال", "لل"))
@@ -193,11 +206,16 @@ def score_text(text: str) -> Plausibility:
         return Plausibility(1.0, 0.0, 0, 0.0, 0.0)
     score = max(0.0, 1.0 - (odd + 3 * bad) / total)
     article_share = with_article / arabic_words if arabic_words else 0.0
-    return Plausibility(score, bad / total, arabic_words, article_share, _letter_fit(text))
+    return Plausibility(score, bad / total, arabic_words, article_share, _letter_fit(counts))
 
 
-def _letter_fit(text: str) -> float:
-    logs = [_LETTER_LOG.get(ch, _RARE_LETTER_LOG) for ch in text if _is_arabic_letter(ch)]
+def _letter_fit(counts: Counter[str]) -> float:
+    logs = [
+        _LETTER_LOG.get(ch, _RARE_LETTER_LOG)
+        for ch, n in counts.items()
+        if _is_arabic_letter(ch)
+        for _ in range(n)
+    ]
     return sum(logs) / len(logs) if logs else 0.0
 
 
@@ -337,19 +355,24 @@ def _decode_single_byte(data: bytes, declared: str | None, path: str | None) -> 
     best_rank = max(rank for rank, _, _ in scored)
     # The declared charset wins ties and near-ties: the publisher usually knows best. Otherwise
     # the first candidate with the best rank (windows-1256 before 8859-6 before latin-1).
-    for rank, encoding, _ in scored:
+    for rank, encoding, plausibility in scored:
         if encoding == declared_name and rank >= best_rank - _DECLARED_MARGIN:
-            return _finish_single_byte(data, encoding, path)
-    chosen = next(encoding for rank, encoding, _ in scored if rank == best_rank)
-    return _finish_single_byte(data, chosen, path)
+            return _finish_single_byte(data, encoding, path, plausibility)
+    chosen, plausibility = next((e, p) for rank, e, p in scored if rank == best_rank)
+    return _finish_single_byte(data, chosen, path, plausibility)
 
 
-def _finish_single_byte(data: bytes, encoding: str, path: str | None) -> tuple[str, str]:
+def _finish_single_byte(
+    data: bytes, encoding: str, path: str | None, plausibility: Plausibility
+) -> tuple[str, str]:
+    """Decode the whole input. The chosen encoding's sample score stands for the text (the
+    scoring sample is the same characters), unless a later byte forces latin-1."""
     text = _try_decode(data, encoding)
     if text is None:  # the sample decoded, a later byte did not: fall back to latin-1
         encoding = _LAST_RESORT
         text = data.decode("latin-1")
-    if score_text(_scoring_sample(text)).score < _MIN_TEXT_SCORE:
+        plausibility = score_text(_scoring_sample(text))
+    if plausibility.score < _MIN_TEXT_SCORE:
         raise _binary_error(path, f"does not read as text in {encoding}")
     return _check_text(text, encoding, path)
 
