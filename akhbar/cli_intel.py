@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
 from typing import Any
 
 import click
@@ -19,9 +18,11 @@ from rich.console import Console
 from rich.table import Table
 
 from akhbar.cluster.related import related_articles
-from akhbar.cluster.trends import TagTrend, tag_trend
+from akhbar.cluster.trends import tag_trend
 from akhbar.config import Settings
 from akhbar.errors import AkhbarError, NotFoundError
+from akhbar.export import json_time as _iso
+from akhbar.export import trend_to_dict
 from akhbar.store import open_store
 from akhbar.store.intel import IntelQueries, StorySummary
 
@@ -45,14 +46,6 @@ def _store(settings: Settings) -> Iterator[IntelQueries]:
         raise click.ClickException(str(exc)) from exc
     finally:
         store.close()
-
-
-def _iso(value: datetime | date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return value.isoformat()
 
 
 def _print_json(data: Any) -> None:
@@ -217,22 +210,6 @@ def related_command(settings: Settings, article_id: int, as_json: bool, limit: i
 
 
 # --- trends -------------------------------------------------------------------------------------
-
-
-def trend_to_dict(trend: TagTrend) -> dict[str, Any]:
-    return {
-        "tag_id": trend.tag_id,
-        "tag": trend.display,
-        "from": _iso(trend.first_day),
-        "to": _iso(trend.last_day),
-        "total": trend.total,
-        "momentum": trend.momentum,
-        "per_day": [{"day": _iso(day), "articles": n} for day, n in trend.per_day],
-        "co_occurring": [
-            {"tag_id": c.tag_id, "tag": c.display, "articles": c.articles, "share": c.share}
-            for c in trend.co_tags
-        ],
-    }
 
 
 @click.command(name="trends")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any, TextIO
 
 import orjson
 
+from akhbar.cluster.trends import TagTrend
 from akhbar.models import Article
 from akhbar.store import utc_iso
 
@@ -75,3 +77,29 @@ def write_csv(articles: Iterable[Article], out: TextIO) -> int:
         writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
         count += 1
     return count
+
+
+def json_time(value: datetime | date | None) -> str | None:
+    """A time as akhbar's JSON writes it: 'YYYY-MM-DDTHH:MM:SSZ' (UTC), a day as 'YYYY-MM-DD'."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.isoformat()
+
+
+def trend_to_dict(trend: TagTrend) -> dict[str, Any]:
+    """The shape of `akhbar trends --json` and /api/v1/tags/{name}/trends."""
+    return {
+        "tag_id": trend.tag_id,
+        "tag": trend.display,
+        "from": json_time(trend.first_day),
+        "to": json_time(trend.last_day),
+        "total": trend.total,
+        "momentum": trend.momentum,
+        "per_day": [{"day": json_time(day), "articles": n} for day, n in trend.per_day],
+        "co_occurring": [
+            {"tag_id": c.tag_id, "tag": c.display, "articles": c.articles, "share": c.share}
+            for c in trend.co_tags
+        ],
+    }

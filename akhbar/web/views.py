@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from akhbar.arabic import normalize_for_match
@@ -17,6 +17,7 @@ from akhbar.cluster.related import related_articles
 from akhbar.cluster.trends import TagTrend, tag_trend
 from akhbar.errors import NotFoundError
 from akhbar.export import article_to_dict
+from akhbar.export import json_time as iso
 from akhbar.models import Article, Feed
 from akhbar.store import TagRow
 from akhbar.store.intel import StoryMember, StorySummary
@@ -140,14 +141,6 @@ class SourceView:
     source: SourceHealth
     feeds: list[Feed]
     page: CardPage
-
-
-def iso(value: datetime | date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return value.isoformat()
 
 
 def card_to_dict(card: ArticleCard) -> dict[str, Any]:
@@ -372,23 +365,6 @@ def trend_view(store: WebStore, name: str, *, days: int = TREND_DAYS) -> TagTren
         return tag_trend(store, name, days=days)
     except NotFoundError as exc:
         raise Problem(404, f"no tag {name!r}", kind="not-found") from exc
-
-
-def trend_to_dict(trend: TagTrend) -> dict[str, Any]:
-    """The shape of `akhbar trends --json`."""
-    return {
-        "tag_id": trend.tag_id,
-        "tag": trend.display,
-        "from": iso(trend.first_day),
-        "to": iso(trend.last_day),
-        "total": trend.total,
-        "momentum": trend.momentum,
-        "per_day": [{"day": iso(day), "articles": n} for day, n in trend.per_day],
-        "co_occurring": [
-            {"tag_id": c.tag_id, "tag": c.display, "articles": c.articles, "share": c.share}
-            for c in trend.co_tags
-        ],
-    }
 
 
 def source_view(store: WebStore, source_id: int, *, after: Cursor | None, limit: int) -> SourceView:

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from akhbar.export import trend_to_dict
 from akhbar.web.actions import add_source, set_feed_enabled, start_poll
 from akhbar.web.openapi import Param, openapi_document
 from akhbar.web.problems import Problem
@@ -46,7 +47,6 @@ from akhbar.web.views import (
     source_view,
     story_view,
     tag_view,
-    trend_to_dict,
     trend_view,
 )
 
