@@ -68,6 +68,9 @@ class StoryCard:
     last_at: datetime
     source: str  # the lead's outlet
     at: int  # last_at in epoch seconds: the sort key
+    #: False when the lead article printed no date: the story's times are then when akhbar
+    #: received it, which must not be shown as a publication time (dates are never guessed).
+    dated: bool = True
 
     @property
     def entry_cursor(self) -> EntryCursor:
@@ -173,7 +176,7 @@ def _story_filter_sql(f: ListFilter) -> tuple[list[str], list[Any]]:
 
 _STORY_CARD_SQL = (
     "SELECT s.id, coalesce(a.title, ''), s.lead_id, s.article_count, s.outlet_count,"
-    " s.first_at, s.last_at, coalesce(src.name, '') FROM stories s"
+    " s.first_at, s.last_at, coalesce(src.name, ''), a.published_at IS NOT NULL FROM stories s"
     " LEFT JOIN articles a ON a.id = s.lead_id LEFT JOIN sources src ON src.id = a.source_id"
 )
 _NO_STORY = "NOT EXISTS (SELECT 1 FROM story_members m WHERE m.article_id = a.id)"
@@ -181,7 +184,7 @@ _NO_STORY = "NOT EXISTS (SELECT 1 FROM story_members m WHERE m.article_id = a.id
 
 def _story_card(r: Sequence[Any]) -> StoryCard:
     first, last = datetime.fromtimestamp(r[5], UTC), datetime.fromtimestamp(r[6], UTC)
-    return StoryCard(r[0], r[1], r[2], r[3], r[4], first, last, r[7], r[6])
+    return StoryCard(r[0], r[1], r[2], r[3], r[4], first, last, r[7], r[6], bool(r[8]))
 
 
 def _filter_sql(f: ListFilter) -> tuple[list[str], list[Any]]:

@@ -165,8 +165,8 @@ def entry_to_dict(item: StoryCard | ArticleCard, tags: list[tuple[str, str]]) ->
             "source": item.source,
             "article_count": item.article_count,
             "outlet_count": item.outlet_count,
-            "first_at": iso(item.first_at),
-            "last_at": iso(item.last_at),
+            "first_at": iso(item.first_at) if item.dated else None,
+            "last_at": iso(item.last_at) if item.dated else None,
             "tags": tag_list,
         }
     return {"type": "article", **card_to_dict(item), "tags": tag_list}

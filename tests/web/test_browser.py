@@ -1,7 +1,8 @@
 """The reader in headless Chromium: right-to-left layout, no request leaves 127.0.0.1, screenshots.
 
 The server reads data/demo imported through the real pipeline (open_ingestor: tags,
-duplicates, stories, "read also"), so docs/screenshots show what a fresh install shows.
+duplicates, stories, "read also"), so docs/screenshots show what a fresh install shows
+(refreshed with AKHBAR_UPDATE_SCREENSHOTS=1).
 
 Skipped when /usr/bin/chromium or the playwright package is missing (never `playwright
 install`: the Debian chromium is driven directly).
@@ -9,6 +10,7 @@ install`: the Debian chromium is driven directly).
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -128,10 +130,13 @@ def page(server: tuple[str, Demo]) -> Iterator[Any]:
 
 
 def shoot(page: Any, name: str) -> None:
+    """Save a screenshot under test-output/; with AKHBAR_UPDATE_SCREENSHOTS=1 also refresh the
+    committed copy in docs/screenshots (a plain test run never changes tracked files)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    DOCS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    shutil.copy(SHOTS / f"{name}.png", DOCS / f"{name}.png")
+    if os.environ.get("AKHBAR_UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SHOTS / f"{name}.png", DOCS / f"{name}.png")
 
 
 def test_pages_render_rtl_and_stay_local(page: Any, server: tuple[str, Demo]) -> None:
