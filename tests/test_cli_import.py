@@ -54,7 +54,7 @@ def test_persian_spelling_of_a_tag_is_kept_as_an_alias(runner: CliRunner, db_pat
     from akhbar.store import open_store
 
     with open_store(db_path) as store:
-        tag = store.get_tag("ماكرون")
+        tag = store.tag_info("ماكرون")
     assert tag.display == "إيمانويل ماكرون"
     assert {"ماکرون", "ماكرون"} <= set(tag.aliases)
 

@@ -4,7 +4,7 @@
 module with the same public methods.
 """
 
-from akhbar.store.sqlite import NewArticle, SQLiteStore, TagRow, parse_utc_iso, utc_iso
+from akhbar.store.sqlite import NewArticle, SQLiteStore, parse_utc_iso, utc_iso
 
 Store = SQLiteStore
 
@@ -14,4 +14,4 @@ def open_store(path: str) -> SQLiteStore:
     return SQLiteStore(path)
 
 
-__all__ = ["NewArticle", "SQLiteStore", "Store", "TagRow", "open_store", "parse_utc_iso", "utc_iso"]
+__all__ = ["NewArticle", "SQLiteStore", "Store", "open_store", "parse_utc_iso", "utc_iso"]

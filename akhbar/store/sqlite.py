@@ -80,17 +80,6 @@ class NewArticle:
     feed_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TagRow:
-    id: int
-    canonical: str
-    display: str
-    type: str
-    qid: str
-    aliases: tuple[str, ...]
-    article_count: int
-
-
 ARTICLE_COLUMNS = (
     "a.id, a.title, a.body, a.url, a.canonical_url, a.published_at, a.imported_at, "
     "coalesce(s.name, ''), a.language, a.fingerprint, a.origin, a.encoding, a.author, a.partial"
@@ -521,24 +510,6 @@ class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
             " ON CONFLICT DO UPDATE SET score = max(score, excluded.score)",
             rows,
         )
-
-    def get_tag(self, key: str) -> TagRow:
-        tag_id = self.tag_id_by_key(key)
-        if tag_id is None:
-            raise NotFoundError(f"no tag {key!r}")
-        row = self.db.execute(
-            "SELECT id, canonical, display, type, qid,"
-            " (SELECT count(DISTINCT article_id) FROM article_tags WHERE tag_id = t.id)"
-            " FROM tags t WHERE id = ?",
-            (tag_id,),
-        ).fetchone()
-        aliases = tuple(
-            r[0]
-            for r in self.db.execute(
-                "SELECT alias FROM tag_aliases WHERE tag_id = ? ORDER BY alias", (tag_id,)
-            )
-        )
-        return TagRow(row[0], row[1], row[2], row[3], row[4], aliases, row[5])
 
     # --- relations ------------------------------------------------------------------------------
 

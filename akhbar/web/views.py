@@ -12,15 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from akhbar.arabic import normalize_for_match
 from akhbar.cluster.related import related_articles
 from akhbar.cluster.trends import TagTrend, tag_trend
 from akhbar.errors import NotFoundError
 from akhbar.export import article_to_dict
 from akhbar.export import json_time as iso
 from akhbar.models import Article, Feed
-from akhbar.store import TagRow
 from akhbar.store.intel import StoryMember, StorySummary
+from akhbar.store.tags import TagInfo
 from akhbar.store.web import (
     ArticleCard,
     CardPage,
@@ -127,7 +126,7 @@ class StoryView:
 
 @dataclass(slots=True)
 class TagView:
-    tag: TagRow
+    tag: TagInfo
     page: CardPage
     trend: TagTrend
 
@@ -342,10 +341,10 @@ def latest_articles(
     )
 
 
-def find_tag(store: WebStore, name: str) -> TagRow:
-    """A tag by its canonical name or any spelling of it (normalised as the store keys it)."""
+def find_tag(store: WebStore, name: str) -> TagInfo:
+    """A tag by any of its names, merged-away ones included (the store's one tag reader)."""
     try:
-        return store.get_tag(normalize_for_match(name) or name)
+        return store.tag_info(name)
     except NotFoundError as exc:
         raise Problem(404, f"no tag {name!r}", kind="not-found") from exc
 

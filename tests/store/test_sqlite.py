@@ -103,7 +103,7 @@ def test_tag_alias_resolves_to_its_tag(store: SQLiteStore) -> None:
     tag_id = store.add_tag("كيم جونج اون", "كيم جونج أون")
     store.add_tag_alias(tag_id, "كيم جونغ اون", "كيم جونغ أون")
     assert store.tag_id_by_key("كيم جونغ اون") == tag_id
-    row = store.get_tag("كيم جونغ اون")
+    row = store.tag_info("كيم جونغ اون")
     assert row.display == "كيم جونج أون"
     assert "كيم جونغ أون" in row.aliases
     assert {"كيم جونج اون", "كيم جونغ اون"} <= store.tag_vocabulary()
