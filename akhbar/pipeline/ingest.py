@@ -3,9 +3,12 @@
 
     normalise -> dedupe -> store -> tag -> relate -> index
 
-`prepare_article` is the pure part (text cleaning, date reading, fingerprint); `Ingestor` owns
-the store side and batches many articles per transaction. Nothing here parses an input format
-or opens a socket: the `dumps`, `feeds` and `extract` stages hand us RawArticles.
+`prepare_article` is the pure part (text cleaning, date reading, fingerprint), and each step's
+`Analyzer` adds its own pure work to it (shingles, term counts, the tagger's reading); `Ingestor`
+owns the store side and batches many articles per transaction. With workers, the pure part of
+batch k+1 runs in another process while batch k is stored, so the store process only does what
+needs the store. Nothing here parses an input format or opens a socket: the `dumps`, `feeds`
+and `extract` stages hand us RawArticles.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from akhbar.arabic import clean_for_display, normalize_for_match
 from akhbar.arabic.dates import parse_date_detail
@@ -43,6 +46,8 @@ class PreparedArticle:
     published_at: datetime | None
     published_has_time: bool
     tags: list[tuple[str, list[str]]]
+    #: Each analysing step's pure work on this article, by step name (see `Analyzer`).
+    analyses: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -123,6 +128,32 @@ class Step(Protocol):
     def flush(self) -> None: ...
 
 
+class Analyzer(Protocol):
+    """A step's pure per-article work: no store, no I/O, picklable (it is sent to the worker
+    processes with each batch). Its result reaches the step as `prepared.analyses[name]`."""
+
+    def analyze(self, prepared: PreparedArticle) -> object: ...
+
+
+@runtime_checkable
+class AnalyzingStep(Step, Protocol):
+    """A step that moves its pure work into the prepare stage. `analyzer()` is called once per
+    batch, before the batch is prepared: what it captures (e.g. the tagger's learned names) may
+    be older than the store when the article reaches `on_new_article`, and the step must check
+    that (TagStep does)."""
+
+    def analyzer(self) -> Analyzer: ...
+
+
+Analyzers = Sequence[tuple[str, Analyzer]]
+
+
+def analyze(prepared: PreparedArticle, analyzers: Analyzers) -> PreparedArticle:
+    for name, analyzer in analyzers:
+        prepared.analyses[name] = analyzer.analyze(prepared)
+    return prepared
+
+
 class Ingestor:
     """Takes RawArticles (or the InputErrors of bad items) and stores them, idempotently."""
 
@@ -144,6 +175,7 @@ class Ingestor:
         self.report = IngestReport()
         self._sources: dict[str, Source] = {}
         self._tag_ids: dict[str, int] = {}
+        self._analyzers: Analyzers = []
         #: Known normalised tag names; readers that split tag lines consult it, and it grows
         #: as publisher tags arrive, so later pages split better than earlier ones.
         self.vocabulary: set[str] = store.tag_vocabulary()
@@ -163,7 +195,7 @@ class Ingestor:
                 if pool is None:
                     self._ingest_batch(batch)
                     continue
-                future = pool.submit(prepare_batch, self._jobs(batch))
+                future = pool.submit(prepare_batch, self._jobs(batch), self.analyzers())
                 if pending is not None:
                     self._ingest_batch(pending[0], pending[1].result())
                 pending = (batch, future)
@@ -174,28 +206,41 @@ class Ingestor:
                 pool.shutdown(cancel_futures=True)
         return self.report
 
+    def ingest_prepared(
+        self, batch: list[RawArticle | InputError], prepared: list[Prepared] | None
+    ) -> list[bool]:
+        """Store one batch (one transaction) whose items were prepared elsewhere
+        (`prepare_batch` in the poller's extraction workers, with `zone_of` and `analyzers()`
+        from here; None: prepare them here). Says for each item whether it was new."""
+        return self._ingest_batch(batch, prepared)
+
+    def analyzers(self) -> list[tuple[str, Analyzer]]:
+        """The analysing steps' pure work for the next batch (see `AnalyzingStep`)."""
+        return [(s.name, s.analyzer()) for s in self.steps if isinstance(s, AnalyzingStep)]
+
+    def zone_of(self, raw: RawArticle) -> str:
+        """The zone to read the article's printed dates in: its outlet's, else the default
+        (looked up without writing, so a batch can be planned before it is stored)."""
+        source = self._known_source(raw.source_name)
+        return source.timezone if source and source.timezone else self.default_tz
+
     def _jobs(self, batch: list[RawArticle | InputError]) -> list[tuple[RawArticle, str] | None]:
         """What a worker needs to prepare each item: the article and the zone to read dates in
         (looked up here: workers have no store)."""
-        jobs: list[tuple[RawArticle, str] | None] = []
-        for item in batch:
-            if isinstance(item, InputError):
-                jobs.append(None)
-            else:
-                source = self._known_source(item.source_name)
-                tz = source.timezone if source and source.timezone else self.default_tz
-                jobs.append((item, tz))
-        return jobs
+        return [None if isinstance(i, InputError) else (i, self.zone_of(i)) for i in batch]
 
     # --- steps ----------------------------------------------------------------------------------
 
     def _ingest_batch(
         self, batch: list[RawArticle | InputError], prepared: list[Prepared] | None = None
-    ) -> None:
+    ) -> list[bool]:
         # Another process (`akhbar tags merge`) may have merged tags since the last batch.
         self._tag_ids.clear()
+        self._analyzers = self.analyzers()
+        imported: list[bool] = []
         with self.store.transaction():
             for i, item in enumerate(batch):
+                before = self.report.imported
                 ready = prepared[i] if prepared is not None else None
                 if isinstance(item, InputError):
                     self._fail(item)
@@ -206,10 +251,12 @@ class Ingestor:
                         self._ingest_one(item, prepared=ready)
                     except InputError as exc:
                         self._fail(exc)
+                imported.append(self.report.imported > before)
                 if self.on_item is not None:
                     self.on_item(self.report)
         for step in self.steps:
             step.flush()
+        return imported
 
     def _fail(self, error: InputError) -> None:
         self.report.add_error(str(error))
@@ -227,6 +274,9 @@ class Ingestor:
             tz = source.timezone if source and source.timezone else self.default_tz
             prepared = prepare_article(raw, default_tz=tz)
         article_id, is_new = self._dedupe_and_store(prepared, source)
+        if is_new and len(prepared.analyses) < len(self._analyzers):
+            # Prepared here (no workers), or an appended article: its analyses are done now.
+            analyze(prepared, [(n, a) for n, a in self._analyzers if n not in prepared.analyses])
         if is_new:
             self._tag(article_id, prepared)
             for step in self.steps:
@@ -365,8 +415,11 @@ def ensure_source(
 Prepared = PreparedArticle | InputError | None
 
 
-def prepare_batch(jobs: list[tuple[RawArticle, str] | None]) -> list[Prepared]:
-    """The normalise step for a batch, in a worker process: pure, no store."""
+def prepare_batch(
+    jobs: list[tuple[RawArticle, str] | None], analyzers: Analyzers = ()
+) -> list[Prepared]:
+    """The normalise step and the steps' analyses for a batch, in a worker process: pure, no
+    store. Appended articles (read-also sections) are analysed when stored."""
     out: list[Prepared] = []
     for job in jobs:
         if job is None:
@@ -374,7 +427,7 @@ def prepare_batch(jobs: list[tuple[RawArticle, str] | None]) -> list[Prepared]:
             continue
         raw, tz = job
         try:
-            out.append(prepare_article(raw, default_tz=tz))
+            out.append(analyze(prepare_article(raw, default_tz=tz), analyzers))
         except InputError as exc:
             out.append(exc)
     return out

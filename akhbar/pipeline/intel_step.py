@@ -88,6 +88,33 @@ STORED_BUDGET = {
 STORY_CANDIDATES = RelatedParams(query_terms=10, candidates=30)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class CopyKeys:
+    """The pure part of the duplicate check: the body's shingles, MinHash signature, bands."""
+
+    shingles: Shingles
+    signature: Signature
+    bands: list[tuple[int, int]]
+
+
+class CopyKeysAnalyzer:
+    """DedupStep's analyzer: `CopyKeys` of the body, or None when it is too short to compare."""
+
+    def analyze(self, prepared: PreparedArticle) -> CopyKeys | None:
+        shingles = shingle_hashes(prepared.body_norm)
+        if shingles.size < MIN_SHINGLES:
+            return None
+        sig = signature(shingles)
+        return CopyKeys(shingles, sig, band_hashes(sig))
+
+
+class TermsAnalyzer:
+    """StoryStep's analyzer: the term counts of title and lead (`text_terms`)."""
+
+    def analyze(self, prepared: PreparedArticle) -> dict[int, float]:
+        return text_terms(prepared.title_norm, prepared.body_norm)
+
+
 def epoch_of(prepared: PreparedArticle) -> int:
     """Seconds since 1970 of the article's publication, else of now (undated articles)."""
     when = prepared.published_at
@@ -112,17 +139,20 @@ class DedupStep:
             # An exact copy the ingestor linked by fingerprint: its original's bands stand
             # for it, so it adds no rows.
             return
-        shingles = shingle_hashes(prepared.body_norm)
-        if shingles.size < MIN_SHINGLES:
-            return
-        sig = signature(shingles)
-        bands = band_hashes(sig)
-        original = self._find_original(article_id, sig, shingles, bands)
+        keys = prepared.analyses[self.name]
+        if keys is None:
+            return  # too short to compare
+        assert isinstance(keys, CopyKeys)
+        sig, bands = keys.signature, keys.bands
+        original = self._find_original(article_id, sig, keys.shingles, bands)
         # A near-copy gets bands too: a later copy may resemble it more than its original
         # (a cut ending cut again), and its band rows let that copy find the group.
         self.store.add_minhash(article_id, signature_to_bytes(sig), bands)
         if original is not None:
             self.store.link_articles([(article_id, original[0], "duplicate-of", original[1])])
+
+    def analyzer(self) -> CopyKeysAnalyzer:
+        return CopyKeysAnalyzer()
 
     def flush(self) -> None:
         """Nothing to do after a commit: every write happened in the batch's transaction."""
@@ -188,7 +218,8 @@ class StoryStep:
         store = self.store
         at = epoch_of(prepared)
         source_id = source.id if source is not None else None
-        tf = text_terms(prepared.title_norm, prepared.body_norm)
+        tf = prepared.analyses[self.name]
+        assert isinstance(tf, dict)
         tags = [tag_term(t) for t in store.article_tag_ids(article_id)]
         terms = sorted({*tf, *tags})
         df, documents = store.document_frequencies(terms), store.document_count()
@@ -221,6 +252,9 @@ class StoryStep:
         )
         self.store.replace_related(article_id, [(r.id, r.score) for r in related])
         return related
+
+    def analyzer(self) -> TermsAnalyzer:
+        return TermsAnalyzer()
 
     def flush(self) -> None:
         """Nothing to do after a commit: every write happened in the batch's transaction."""

@@ -15,21 +15,32 @@ For each new article (inside its batch transaction, after the publisher tags wer
 Learned names are the names of promoted candidates and the aliases and merged-away names of
 entity tags (added with `akhbar tags alias` / `merge`): loaded once, extended as candidates are
 promoted, and reloaded after each batch so curation in another process is picked up.
+
+The reading itself (step 1) is pure and runs where the batch is prepared, in a worker process
+when the ingestor has one (`TagAnalyzer`), with the learned names as they were when the batch
+was sent. When they changed since, and a changed name occurs in the article, the step reads
+the article again here: the result is the same as reading it in order.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from akhbar.arabic import normalize_for_match
 from akhbar.enrich.gazetteer import Gazetteer, load_gazetteer
-from akhbar.enrich.tagger import LearnedEntity, TagSuggestion, analyze_article
+from akhbar.enrich.tagger import LearnedEntity, TagResult, TagSuggestion, analyze_article
 from akhbar.models import Source, TagOrigin
 from akhbar.pipeline.ingest import PreparedArticle
 from akhbar.store.tags import LearnedRow
 
-__all__ = ["TagStep", "TagStore"]
+__all__ = ["TagAnalyzer", "TagStep", "TagStore"]
+
+#: Learned-name changes remembered to check readings made before them; a reading older than
+#: that is simply done again.
+CHANGES_KEPT = 10_000
 
 
 class TagStore(Protocol):
@@ -62,6 +73,53 @@ def learned_vocabulary(rows: Iterable[LearnedRow]) -> dict[str, LearnedEntity]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class TagReading:
+    """An article read by `TagAnalyzer`, with the version of the learned names it used."""
+
+    result: TagResult
+    version: int
+
+
+#: (step, version) → the learned names of that version, as first received in this process: the
+#: tagger compiles its matcher once per names object (~75 ms), so every batch of one version
+#: must use the same object, not its own copy.
+_SNAPSHOTS: dict[tuple[str, int], Mapping[str, LearnedEntity]] = {}
+_SNAPSHOTS_KEPT = 4
+
+
+@dataclass(frozen=True, slots=True)
+class TagAnalyzer:
+    """The tagger's pure reading of one article (step 1), sent to worker processes with each
+    batch. The gazetteer is None for the bundled one: each process loads it once instead of
+    receiving it with every batch."""
+
+    step: str  # which TagStep made it (a random id), so versions of two steps never mix
+    learned: Mapping[str, LearnedEntity]
+    version: int
+    gazetteer: Gazetteer | None
+    max_tags: int
+    keyphrases: int
+
+    def analyze(self, prepared: PreparedArticle) -> TagReading:
+        key = (self.step, self.version)
+        learned = _SNAPSHOTS.get(key)
+        if learned is None:
+            learned = _SNAPSHOTS[key] = self.learned
+            for old in list(_SNAPSHOTS)[:-_SNAPSHOTS_KEPT]:
+                del _SNAPSHOTS[old]
+        result = analyze_article(
+            prepared.title,
+            prepared.body,
+            publisher_tags=[display for display, _ in prepared.tags],
+            gazetteer=self.gazetteer or load_gazetteer(),
+            learned=learned,
+            max_tags=self.max_tags,
+            keyphrases=self.keyphrases,
+        )
+        return TagReading(result, self.version)
+
+
 class TagStep:
     """The `Step` that tags every new article (see the module docstring)."""
 
@@ -78,27 +136,39 @@ class TagStep:
     ) -> None:
         self.store = store
         self.gazetteer = gazetteer or load_gazetteer()
+        self._own_gazetteer = gazetteer
         self.max_tags = max_tags
         self.keyphrases = keyphrases
         self.learn = learn
         self.learned = learned_vocabulary(store.learned_rows())
+        #: Bumped on every change of `learned`; `_changes` says which names changed when.
+        self.version = 0
+        self._changes: list[tuple[int, str]] = []
+        self._complete_from = 1  # every change of this version and later is in `_changes`
+        self._id = uuid.uuid4().hex
         # entity id → tag id, and the (tag, alias) pairs already stored: most articles name
         # entities the store has met before, and these spare the SQL for them.
         self._entity_tags: dict[str, int] = {}
         self._aliases_stored: set[tuple[int, str]] = set()
 
+    def analyzer(self) -> TagAnalyzer:
+        return TagAnalyzer(
+            self._id,
+            dict(self.learned),
+            self.version,
+            self._own_gazetteer,
+            self.max_tags,
+            self.keyphrases,
+        )
+
     def on_new_article(
         self, article_id: int, prepared: PreparedArticle, source: Source | None
     ) -> None:
-        result = analyze_article(
-            prepared.title,
-            prepared.body,
-            publisher_tags=[display for display, _ in prepared.tags],
-            gazetteer=self.gazetteer,
-            learned=self.learned,
-            max_tags=self.max_tags,
-            keyphrases=self.keyphrases,
-        )
+        reading = prepared.analyses[self.name]
+        assert isinstance(reading, TagReading)
+        if self._outdated(reading, prepared):
+            reading = self.analyzer().analyze(prepared)
+        result = reading.result
         links: list[tuple[int, int, TagOrigin, float]] = []
         for tag in result.tags:
             if tag.type == "topic" and tag.from_publisher and tag.entity_id is None:
@@ -114,9 +184,41 @@ class TagStep:
             self._count(source, [(c.name_norm, c.name_display, c.role) for c in result.new_names])
 
     def flush(self) -> None:
-        self.learned = learned_vocabulary(self.store.learned_rows())
+        fresh = learned_vocabulary(self.store.learned_rows())
+        changed = [
+            k for k in fresh.keys() | self.learned.keys() if fresh.get(k) != self.learned.get(k)
+        ]
+        self.learned = fresh
+        self._changed(changed)
 
     # --- helpers --------------------------------------------------------------------------------
+
+    def _changed(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        if keys:
+            self.version += 1
+            self._changes.extend((self.version, k) for k in keys)
+            if len(self._changes) > CHANGES_KEPT:
+                del self._changes[:-CHANGES_KEPT]
+                # The first version kept may have lost some of its names.
+                self._complete_from = self._changes[0][0] + 1
+
+    def _outdated(self, reading: TagReading, prepared: PreparedArticle) -> bool:
+        """Would the learned names as they are now read this article differently? Only if a
+        name that changed since the reading occurs in its text or publisher tags."""
+        if reading.version == self.version:
+            return False
+        if reading.version + 1 < self._complete_from:
+            return True  # changes older than those remembered
+        names = [key for version, key in self._changes if version > reading.version]
+        text = "\n".join(
+            [
+                prepared.title_norm,
+                prepared.body_norm,
+                *(normalize_for_match(d) for d, _ in prepared.tags),
+            ]
+        )
+        return any(name in text for name in names)
 
     def _tag_id(self, tag: TagSuggestion) -> int:
         if tag.entity_id is not None:
@@ -149,3 +251,4 @@ class TagStep:
             tag_id = self.store.promote_candidate(key)
             display = next(d for k, d, _ in names if k == key)
             self.learned[key] = LearnedEntity(tag_id, display, "person")
+            self._changed([key])

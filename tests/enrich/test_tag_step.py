@@ -3,6 +3,8 @@ names, remembered merges."""
 
 from __future__ import annotations
 
+import pytest
+
 from akhbar.models import Origin, RawArticle
 from akhbar.pipeline import Ingestor
 from akhbar.pipeline.tag_step import TagStep
@@ -160,3 +162,35 @@ def test_renamed_tag_keeps_its_name_whatever_the_counts(tag_store: SQLiteStore) 
     assert kim.article_count == 4
     # Unpinned, the counts choose again.
     assert tag_store.unpin_tag(KIM_JUNG).display == KIM_JUNG
+
+
+def test_a_name_learned_mid_batch_tags_the_rest_of_that_batch(
+    tag_store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's readings are made before it is stored (in a worker, when there is one),
+    with the learned names of that moment: an article naming a name learned since is read
+    again, and only such an article."""
+    from akhbar.pipeline.tag_step import TagAnalyzer
+
+    reads: list[str] = []
+    analyze = TagAnalyzer.analyze
+    monkeypatch.setattr(
+        TagAnalyzer, "analyze", lambda self, p: reads.append(p.title) or analyze(self, p)
+    )
+    sentence = "وقال وزير النقل الفلاني سامر الخطيب إن الخط الجديد جاهز."
+    body = f"{FILLER}\n\n{FILLER} {sentence}"
+    step = _ingest(
+        tag_store,
+        _raw(1, "خط جديد", body),
+        _raw(2, "افتتاح خط", body + " وأكد أن"),
+        _raw(3, "محطات جديدة", body + " وأضاف أن", source="عكاظ"),
+        _raw(4, "سامر الخطيب يتفقد المحطات", FILLER, source="الخليج"),
+        _raw(5, "أمطار في عمان", FILLER, source="الخليج"),
+    )
+    assert "سامر الخطيب" in step.learned
+    assert ("سامر الخطيب", "extracted") in _article_tags(tag_store, 4)
+    # Five readings in the batch, and one more for the article naming the new name.
+    named = "سامر الخطيب يتفقد المحطات"
+    assert sorted(reads) == sorted(
+        ["خط جديد", "افتتاح خط", "محطات جديدة", named, named, "أمطار في عمان"]
+    )
