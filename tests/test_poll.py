@@ -355,3 +355,69 @@ def test_run_polls_and_serves_until_sigterm_then_exits_cleanly(
     with open_store(db_path) as store:
         assert store.article_count() == 3
         assert store.list_feeds()[0].verified
+
+
+class CountingIngestor:
+    """Records the batches it is given; item i of each batch is 'new' when i is even."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.batches: list[int] = []
+        self.fail = fail
+
+    def ingest_prepared(self, batch: list[object], prepared: object) -> list[bool]:
+        if self.fail:
+            raise RuntimeError("disk full")
+        self.batches.append(len(batch))
+        return [i % 2 == 0 for i in range(len(batch))]
+
+
+def raws(n: int) -> list[object]:
+    return [object() for _ in range(n)]
+
+
+def test_group_store_stores_waiting_feeds_in_one_batch_and_counts_each() -> None:
+    from akhbar.pipeline.poll import GroupStore
+
+    async def scenario() -> tuple[list[int], list[int]]:
+        ingestor = CountingIngestor()
+        group = GroupStore(ingestor)  # type: ignore[arg-type]
+        runner = asyncio.create_task(group.run())
+        await asyncio.sleep(0)
+        # Three feeds arrive while storing is busy: they share the next batch.
+        feeds = [asyncio.create_task(group.store(raws(n), None)) for n in (3, 2, 4)]  # type: ignore[arg-type]
+        counts = await asyncio.gather(*feeds)
+        runner.cancel()
+        return ingestor.batches, counts
+
+    batches, counts = asyncio.run(scenario())
+    assert batches == [9]
+    # Items 0, 2 are feed 1's new ones; 3..4 are feed 2's (4 is new); 5..8 feed 3's (6, 8).
+    assert counts == [2, 1, 2]
+
+
+def test_group_store_failure_reaches_every_waiting_feed_and_it_goes_on() -> None:
+    from akhbar.pipeline.poll import GroupStore
+
+    async def scenario() -> list[object]:
+        ingestor = CountingIngestor(fail=True)
+        group = GroupStore(ingestor)  # type: ignore[arg-type]
+        runner = asyncio.create_task(group.run())
+        feeds = [asyncio.create_task(group.store(raws(2), None)) for _ in range(3)]  # type: ignore[arg-type]
+        results = await asyncio.gather(*feeds, return_exceptions=True)
+        ingestor.fail = False
+        after = await group.store(raws(1), None)  # type: ignore[arg-type]
+        runner.cancel()
+        return [*results, after]
+
+    results = asyncio.run(scenario())
+    assert all(isinstance(r, RuntimeError) and "disk full" in str(r) for r in results[:3])
+    assert results[3] == 1
+
+
+def test_group_store_without_its_task_stores_inline() -> None:
+    from akhbar.pipeline.poll import GroupStore
+
+    ingestor = CountingIngestor()
+    group = GroupStore(ingestor)  # type: ignore[arg-type]
+    assert asyncio.run(group.store(raws(3), None)) == 2  # type: ignore[arg-type]
+    assert ingestor.batches == [3]

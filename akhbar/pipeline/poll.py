@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from akhbar.config import Settings
-from akhbar.errors import AkhbarError, ExtractionRejected, FetchError
+from akhbar.errors import AkhbarError, ExtractionRejected, FetchError, InputError
 from akhbar.extract import ExtractedArticle, extract_article, html_to_text
 from akhbar.feeds import FeedItem, parse_feed
 from akhbar.fetch import Fetcher, FetchSettings
 from akhbar.models import Feed, Origin, RawArticle
-from akhbar.pipeline.ingest import Ingestor
+from akhbar.pipeline.ingest import Ingestor, Prepared, prepare_batch
 from akhbar.pipeline.steps import open_ingestor, worker_processes
 from akhbar.sources import canonicalize_url, estimate_items_per_day, next_poll_delay
 from akhbar.store import SQLiteStore
@@ -95,6 +95,7 @@ class Poller:
         self.on_feed = on_feed
         self.now = now
         self.ingestor = ingestor or Ingestor(store, default_tz=settings.default_timezone)
+        self._storing = GroupStore(self.ingestor)
 
     async def poll(self, feeds: list[Feed]) -> PollReport:
         report = PollReport()
@@ -107,7 +108,12 @@ class Poller:
             if self.on_feed is not None:
                 self.on_feed(outcome)
 
-        await asyncio.gather(*(one(feed) for feed in feeds))
+        storing = asyncio.create_task(self._storing.run())
+        try:
+            await asyncio.gather(*(one(feed) for feed in feeds))
+        finally:
+            storing.cancel()
+            await asyncio.gather(storing, return_exceptions=True)
         return report
 
     async def poll_feed(self, feed: Feed) -> FeedOutcome:
@@ -151,9 +157,19 @@ class Poller:
             *(self._article_for(feed, item, url) for url, item in wanted.items())
         )
         outcome.partial += sum(raw.partial for raw in raws)
-        imported_before = self.ingestor.report.imported
-        self.ingestor.ingest(raws)
-        outcome.new_articles += self.ingestor.report.imported - imported_before
+        prepared = await self._prepare(raws)
+        outcome.new_articles += await self._storing.store(raws, prepared)
+
+    async def _prepare(self, raws: list[RawArticle]) -> list[Prepared] | None:
+        """Normalise the feed's articles and run the steps' pure work in the extraction pool,
+        so that this process only fetches and stores (None without a pool: the ingestor
+        prepares them itself)."""
+        if self.extractor is None or not raws:
+            return None
+        jobs: list[tuple[RawArticle, str] | None] = [(r, self.ingestor.zone_of(r)) for r in raws]
+        return await asyncio.get_running_loop().run_in_executor(
+            self.extractor, prepare_batch, jobs, self.ingestor.analyzers()
+        )
 
     async def _article_for(self, feed: Feed, item: FeedItem, url: str) -> RawArticle:
         """The page's own article when it can be extracted, else the feed's text (partial)."""
@@ -214,6 +230,87 @@ class Poller:
                 feed.id, error=str(exc), next_poll=self.now() + timedelta(seconds=delay)
             )
         return FeedOutcome(feed.id, feed.url, "failed", error=str(exc))
+
+
+class GroupStore:
+    """Stores the articles of many feeds in one batch (group commit).
+
+    Every feed hands its articles to `store` and waits; one task (`run`) gathers the feeds
+    that arrive within GATHER_SECONDS of the first (up to MAX_ARTICLES articles) and stores
+    them through the ingestor in one transaction, so the costs paid per batch are shared: the
+    search index's commit alone takes ~0.1 s, which paid per feed of 20 articles was a third
+    of a polling pass. An article waits at most GATHER_SECONDS longer to be stored, and is
+    searchable as soon as it is.
+    """
+
+    MAX_ARTICLES = 500
+    GATHER_SECONDS = 2.0
+
+    def __init__(self, ingestor: Ingestor) -> None:
+        self.ingestor = ingestor
+        self._queue: asyncio.Queue[_Waiting] = asyncio.Queue()
+        self._running = False
+
+    async def store(self, raws: list[RawArticle], prepared: list[Prepared] | None) -> int:
+        """Store the articles (with the pool's preparation, or None); returns how many were
+        new, once their batch has committed."""
+        if not raws:
+            return 0
+        if not self._running:  # a feed polled on its own (`Poller.poll_feed`)
+            return sum(self._store_group([_Waiting(raws, prepared, None)]))
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        await self._queue.put(_Waiting(raws, prepared, done))
+        return await done
+
+    async def run(self) -> None:
+        self._running = True
+        try:
+            await self._serve()
+        finally:
+            self._running = False
+
+    async def _serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            group = [await self._queue.get()]
+            size = len(group[0].raws)
+            deadline = loop.time() + self.GATHER_SECONDS
+            while size < self.MAX_ARTICLES:
+                try:
+                    waiting = await asyncio.wait_for(self._queue.get(), deadline - loop.time())
+                except TimeoutError:
+                    break
+                group.append(waiting)
+                size += len(waiting.raws)
+            try:
+                imported = self._store_group(group)
+            except Exception as exc:  # every waiting feed must hear of it
+                for waiting in group:
+                    if waiting.done and not waiting.done.done():  # a cancelled feed has left
+                        waiting.done.set_exception(exc)
+                continue
+            start = 0
+            for waiting in group:
+                end = start + len(waiting.raws)
+                if waiting.done and not waiting.done.done():
+                    waiting.done.set_result(sum(imported[start:end]))
+                start = end
+
+    def _store_group(self, group: list[_Waiting]) -> list[bool]:
+        batch: list[RawArticle | InputError] = [r for w in group for r in w.raws]
+        if all(w.prepared is None for w in group):
+            return self.ingestor.ingest_prepared(batch, None)
+        prepared: list[Prepared] = []
+        for w in group:
+            prepared += w.prepared if w.prepared is not None else [None] * len(w.raws)
+        return self.ingestor.ingest_prepared(batch, prepared)
+
+
+@dataclass(slots=True)
+class _Waiting:
+    raws: list[RawArticle]
+    prepared: list[Prepared] | None
+    done: asyncio.Future[int] | None
 
 
 def _raw_from_item(feed: Feed, item: FeedItem, url: str) -> RawArticle:
