@@ -1,4 +1,5 @@
-"""Near-duplicates + stories + "read also" through the real ingest steps, on a growing store.
+"""Tags + near-duplicates + stories + "read also" through the real ingest steps (those of
+`akhbar import` without the search index, with its worker process), on a growing store.
 
 Generated articles (benchmarks/generate.py) with planted near-copies: every 10th article
 republishes one of the 200 before it from another outlet, with another title, an added intro
@@ -28,11 +29,13 @@ from akhbar.cluster.related import related_articles
 from akhbar.models import Origin, RawArticle
 from akhbar.pipeline import Ingestor
 from akhbar.pipeline.intel_step import intel_steps
+from akhbar.pipeline.steps import worker_processes
+from akhbar.pipeline.tag_step import TagStep
 from akhbar.store import SQLiteStore
-from benchmarks.common import Row, peak_rss_mib
+from benchmarks.common import Row, cpu_seconds, peak_rss_mib
 from benchmarks.generate import ArticleGenerator
 
-NAME = "intel (dedup+stories+related)"
+NAME = "intel (tags+dedup+stories+related)"
 SIZES = {"quick": (2_000, 5_000), "full": (10_000, 50_000, 100_000)}
 COPY_EVERY = 10
 CHUNK = 2_000
@@ -110,18 +113,21 @@ def run(scale: str) -> list[Row]:
     planted: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         store = IntelStore(str(Path(tmp) / "intel.db"))
-        ingestor = Ingestor(store, steps=intel_steps(store))
+        steps = [TagStep(store), *intel_steps(store)]
+        ingestor = Ingestor(store, steps=steps, workers=worker_processes())
         articles = stream(sizes[-1], planted)
         done, rates = 0, []
         for size in sizes:
-            elapsed = 0.0
+            elapsed, cpu = 0.0, [0.0, 0.0]
             for chunk in range(done, size, CHUNK):
                 # Generating text is not ours to time: materialise a chunk, then ingest it.
                 batch = list(itertools.islice(articles, min(CHUNK, size - chunk)))
-                start = time.perf_counter()
+                start, before = time.perf_counter(), cpu_seconds()
                 ingestor.ingest(batch)
                 elapsed += time.perf_counter() - start
+                cpu = [c + b - a for c, a, b in zip(cpu, before, cpu_seconds(), strict=True)]
             rate = (size - done) / elapsed
+            store_ms, worker_ms = (1000 * c / (size - done) for c in cpu)
             rates.append(rate)
             segment, done = f"{done:,}→{size:,}", size
             p50, p95 = related_latency(store)
@@ -129,6 +135,11 @@ def run(scale: str) -> list[Row]:
             recall = planted_recall(store, planted)
             rows += [
                 Row(NAME, f"articles/s, {segment}", f"{rate:,.0f}", "≥ 500", rate >= 500),
+                Row(
+                    NAME,
+                    f"CPU per article, store process / worker, {segment}",
+                    f"{store_ms:.2f} / {worker_ms:.2f} ms",
+                ),
                 Row(
                     NAME, f"peak RSS at {size:,}", f"{rss:,.0f} MiB", "≤ 1 GiB at 1 M", rss <= 1024
                 ),
@@ -147,6 +158,7 @@ def run(scale: str) -> list[Row]:
                     p95 < 20,
                 ),
             ]
+        ingestor.close()
         db_mib = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1024 / 1024
         rows.append(Row(NAME, f"store size at {done:,}", f"{db_mib:,.0f} MiB"))
         rows.append(

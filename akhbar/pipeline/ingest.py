@@ -13,6 +13,7 @@ and `extract` stages hand us RawArticles.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -128,6 +129,21 @@ class Step(Protocol):
     def flush(self) -> None: ...
 
 
+@runtime_checkable
+class BatchStep(Step, Protocol):
+    """A step that keeps work for the end of the batch: `start_batch` before its first article,
+    `end_batch` after its last, still inside the batch's transaction (e.g. to write counters
+    summed over the batch once instead of once per article); `abort_batch` after a batch
+    failed and rolled back."""
+
+    def start_batch(self) -> None: ...
+
+    def end_batch(self) -> None: ...
+
+    def abort_batch(self) -> None:
+        """The batch failed and its transaction rolled back: forget what it cached."""
+
+
 class Analyzer(Protocol):
     """A step's pure per-article work: no store, no I/O, picklable (it is sent to the worker
     processes with each batch). Its result reaches the step as `prepared.analyses[name]`."""
@@ -176,6 +192,7 @@ class Ingestor:
         self._sources: dict[str, Source] = {}
         self._tag_ids: dict[str, int] = {}
         self._analyzers: Analyzers = []
+        self._pool: ProcessPoolExecutor | None = None
         #: Known normalised tag names; readers that split tag lines consult it, and it grows
         #: as publisher tags arrive, so later pages split better than earlier ones.
         self.vocabulary: set[str] = store.tag_vocabulary()
@@ -183,28 +200,35 @@ class Ingestor:
     # --- public ---------------------------------------------------------------------------------
 
     def ingest(self, items: Iterable[RawArticle | InputError]) -> IngestReport:
-        """Store every item. With workers, batch k+1 is normalised in another process while
+        """Store every item. With workers, batch k+1 is prepared in another process while
         batch k is stored here; the pool starts only once a full batch shows the input is
-        large, so small imports never pay for it."""
-        pool: ProcessPoolExecutor | None = None
+        large, so small imports never pay for it, and it stays up until `close`."""
         pending: tuple[list[RawArticle | InputError], Future[list[Prepared]]] | None = None
         try:
             for batch in _batches(items, BATCH_SIZE):
-                if pool is None and self.workers and len(batch) == BATCH_SIZE:
-                    pool = ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver"))
-                if pool is None:
+                if self._pool is None and self.workers and len(batch) == BATCH_SIZE:
+                    self._pool = ProcessPoolExecutor(
+                        self.workers, mp_context=get_context("forkserver")
+                    )
+                if self._pool is None:
                     self._ingest_batch(batch)
                     continue
-                future = pool.submit(prepare_batch, self._jobs(batch), self.analyzers())
+                future = self._pool.submit(prepare_batch, self._jobs(batch), self.analyzers())
                 if pending is not None:
                     self._ingest_batch(pending[0], pending[1].result())
                 pending = (batch, future)
             if pending is not None:
                 self._ingest_batch(pending[0], pending[1].result())
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+        except BaseException:
+            self.close()  # a batch still being prepared is not waited for
+            raise
         return self.report
+
+    def close(self) -> None:
+        """Stop the worker processes (`open_ingestor` does it at the end of its block)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     def ingest_prepared(
         self, batch: list[RawArticle | InputError], prepared: list[Prepared] | None
@@ -238,22 +262,44 @@ class Ingestor:
         self._tag_ids.clear()
         self._analyzers = self.analyzers()
         imported: list[bool] = []
-        with self.store.transaction():
-            for i, item in enumerate(batch):
-                before = self.report.imported
-                ready = prepared[i] if prepared is not None else None
-                if isinstance(item, InputError):
-                    self._fail(item)
-                elif isinstance(ready, InputError):
-                    self._fail(ready)
-                else:
-                    try:
-                        self._ingest_one(item, prepared=ready)
-                    except InputError as exc:
-                        self._fail(exc)
-                imported.append(self.report.imported > before)
-                if self.on_item is not None:
-                    self.on_item(self.report)
+        batch_steps = [s for s in self.steps if isinstance(s, BatchStep)]
+        counts = dataclasses.replace(self.report, errors=[], new_ids=[])
+        errors, new_ids = len(self.report.errors), len(self.report.new_ids)
+        try:
+            with self.store.transaction():
+                for batch_step in batch_steps:
+                    batch_step.start_batch()
+                for i, item in enumerate(batch):
+                    before = self.report.imported
+                    ready = prepared[i] if prepared is not None else None
+                    if isinstance(item, InputError):
+                        self._fail(item)
+                    elif isinstance(ready, InputError):
+                        self._fail(ready)
+                    else:
+                        try:
+                            self._ingest_one(item, prepared=ready)
+                        except InputError as exc:
+                            self._fail(exc)
+                    imported.append(self.report.imported > before)
+                    if self.on_item is not None:
+                        self.on_item(self.report)
+                for batch_step in batch_steps:
+                    batch_step.end_batch()
+        except BaseException:
+            # The transaction rolled back: whatever was cached from it (outlets, tags, the
+            # counts of the report) names rows that no longer exist.
+            self.report = dataclasses.replace(
+                counts,
+                errors=self.report.errors[:errors],
+                new_ids=self.report.new_ids[:new_ids],
+            )
+            self._sources.clear()
+            self._tag_ids.clear()
+            self.vocabulary = self.store.tag_vocabulary()
+            for batch_step in batch_steps:
+                batch_step.abort_batch()
+            raise
         for step in self.steps:
             step.flush()
         return imported

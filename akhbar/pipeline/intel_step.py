@@ -211,6 +211,10 @@ class StoryStep:
         self.stored_params = dataclasses.replace(related, diversity=0.0, **STORED_BUDGET)
         self.stored_related = stored_related
         self.refreshed = refreshed
+        # Term statistics of the batch in progress (see start_batch / end_batch).
+        self._documents = 0
+        self._batch_documents = 0
+        self._batch_df: dict[int, int] = {}
 
     def on_new_article(
         self, article_id: int, prepared: PreparedArticle, source: Source | None
@@ -222,7 +226,7 @@ class StoryStep:
         assert isinstance(tf, dict)
         tags = [tag_term(t) for t in store.article_tag_ids(article_id)]
         terms = sorted({*tf, *tags})
-        df, documents = store.document_frequencies(terms), store.document_count()
+        df, documents = self._frequencies(terms), self._documents + self._batch_documents
         vector = weigh(tf, tags, df, documents)
         store.save_vector(article_id, at, *vector_to_blobs(vector))
         root = store.duplicate_root(article_id)
@@ -234,7 +238,9 @@ class StoryStep:
                 story_of_root, article_id, source_id=source_id, at=at, score=1.0, may_lead=False
             )
             return
-        store.count_document(terms)
+        self._batch_documents += 1
+        for term in terms:
+            self._batch_df[term] = self._batch_df.get(term, 0) + 1
         candidates = gather_candidates(
             store, vector, at, exclude={article_id, root}, params=STORY_CANDIDATES
         )
@@ -242,6 +248,8 @@ class StoryStep:
         store.post_terms(article_id, at, top_terms(vector, POSTED_TERMS))
         links = links_from_candidates(candidates, story_id, at, self.stored_related)
         store.replace_related(article_id, links)
+        if self.refreshed:
+            self._write_counts()  # the full ranking reads the statistics from the store
         for other_id, _score in links[: self.refreshed]:
             self._store_related(other_id)
 
@@ -255,6 +263,33 @@ class StoryStep:
 
     def analyzer(self) -> TermsAnalyzer:
         return TermsAnalyzer()
+
+    def start_batch(self) -> None:
+        self._documents = self.store.document_count()
+        self._batch_documents = 0
+        self._batch_df = {}
+
+    def end_batch(self) -> None:
+        """The batch's document frequencies, summed: one row per distinct term (wire news
+        repeats its terms, so far fewer rows than one per term per article)."""
+        self._write_counts()
+
+    def abort_batch(self) -> None:
+        self.start_batch()
+
+    def _write_counts(self) -> None:
+        self.store.count_documents(self._batch_df, self._batch_documents)
+        self._documents += self._batch_documents
+        self._batch_documents = 0
+        self._batch_df = {}
+
+    def _frequencies(self, terms: Sequence[int]) -> dict[int, int]:
+        """Document frequencies as stored plus this batch's, not yet written."""
+        df = self.store.document_frequencies(terms)
+        for term in terms:
+            if term in self._batch_df:
+                df[term] = df.get(term, 0) + self._batch_df[term]
+        return df
 
     def flush(self) -> None:
         """Nothing to do after a commit: every write happened in the batch's transaction."""

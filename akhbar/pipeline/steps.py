@@ -34,9 +34,11 @@ def open_ingestor(
     steps: list[Step] = [TagStep(store), *intel_steps(store)] if enrich else []
     if engine is not None:
         steps.append(IndexStep(store, engine))
+    ingestor = Ingestor(store, default_tz=default_tz, on_item=on_item, steps=steps, workers=workers)
     try:
-        yield Ingestor(store, default_tz=default_tz, on_item=on_item, steps=steps, workers=workers)
+        yield ingestor
     finally:
+        ingestor.close()
         if engine is not None:
             engine.close()
 

@@ -183,6 +183,18 @@ class TagStep:
         if self.learn and result.new_names:
             self._count(source, [(c.name_norm, c.name_display, c.role) for c in result.new_names])
 
+    def start_batch(self) -> None:
+        """Nothing to prepare: the tag caches stay valid from batch to batch."""
+
+    def end_batch(self) -> None:
+        """Nothing kept for the end: every write happened per article."""
+
+    def abort_batch(self) -> None:
+        """The tags and names the failed batch created were rolled back with it."""
+        self._entity_tags.clear()
+        self._aliases_stored.clear()
+        self.flush()
+
     def flush(self) -> None:
         fresh = learned_vocabulary(self.store.learned_rows())
         changed = [

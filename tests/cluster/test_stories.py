@@ -126,3 +126,60 @@ def test_list_stories_newest_first_with_a_minimum_size(
     assert [s.last_at for s in listed] == sorted((s.last_at for s in listed), reverse=True)
     with pytest.raises(KeyError):
         intel_store.get_story(999)
+
+
+def _term_stats(store: IntelStore) -> tuple[list[tuple[int, int]], int]:
+    rows = store.db.execute("SELECT term, df FROM term_stats ORDER BY term").fetchall()
+    return [(int(t), int(d)) for t, d in rows], store.document_count()
+
+
+def test_one_batch_counts_terms_and_decides_stories_as_article_by_article_does() -> None:
+    """Term statistics are summed over a batch and written at its end: within the batch,
+    each article must still see the counts of those before it."""
+    from akhbar.pipeline import Ingestor
+    from akhbar.pipeline.intel_step import intel_steps
+    from tests.cluster.corpus import ingest_stream, stream
+
+    one_by_one, batched = IntelStore(":memory:"), IntelStore(":memory:")
+    try:
+        ingest_stream(one_by_one)
+        Ingestor(batched, steps=intel_steps(batched)).ingest(raw for _, raw in stream())
+        stats = _term_stats(one_by_one)
+        assert stats[1] > 10 and len(stats[0]) > 100
+        assert _term_stats(batched) == stats
+        assert batched.story_assignments() == one_by_one.story_assignments()
+    finally:
+        one_by_one.close()
+        batched.close()
+
+
+def test_a_batch_that_fails_leaves_no_counts_behind(intel_store: IntelStore) -> None:
+    from akhbar.pipeline import Ingestor
+    from akhbar.pipeline.intel_step import intel_steps
+    from tests.cluster.corpus import stream
+
+    class BrokenOnce:
+        name = "broken"
+        broken = True
+
+        def on_new_article(self, article_id: int, prepared: object, source: object) -> None:
+            if article_id == 3 and self.broken:
+                self.broken = False
+                raise RuntimeError("disk full")
+
+        def flush(self) -> None: ...
+
+    raws = [raw for _, raw in stream()]
+    ingestor = Ingestor(intel_store, steps=[*intel_steps(intel_store), BrokenOnce()])
+    with pytest.raises(RuntimeError):
+        ingestor.ingest(raws[:5])
+    assert _term_stats(intel_store) == ([], 0)
+    assert intel_store.article_count() == 0
+    # The same steps' next batch starts from clean counts.
+    ingestor.ingest(raws[:5])
+    fresh = IntelStore(":memory:")
+    try:
+        Ingestor(fresh, steps=intel_steps(fresh)).ingest(raws[:5])
+        assert _term_stats(intel_store) == _term_stats(fresh)
+    finally:
+        fresh.close()

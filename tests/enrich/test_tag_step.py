@@ -194,3 +194,27 @@ def test_a_name_learned_mid_batch_tags_the_rest_of_that_batch(
     assert sorted(reads) == sorted(
         ["خط جديد", "افتتاح خط", "محطات جديدة", named, named, "أمطار في عمان"]
     )
+
+
+def test_after_a_failed_batch_the_same_ingestor_tags_the_next_one(tag_store: SQLiteStore) -> None:
+    """A batch that fails rolls back the tags it created; the step must not reuse their ids."""
+
+    class BrokenOnce:
+        name = "broken"
+        broken = True
+
+        def on_new_article(self, article_id: int, prepared: object, source: object) -> None:
+            if self.broken:
+                self.broken = False
+                raise RuntimeError("disk full")
+
+        def flush(self) -> None: ...
+
+    ingestor = Ingestor(tag_store, steps=[TagStep(tag_store), BrokenOnce()])
+    article = _raw(1, "بوتين يزور الصين", FILLER, tags=("بوتين",))
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingestor.ingest([article])
+    assert tag_store.article_count() == 0 and ingestor.report.imported == 0
+    report = ingestor.ingest([article])
+    assert report.imported == 1 and report.new_ids == [report.new_ids[0]]
+    assert ("فلاديمير بوتين", "extracted") in _article_tags(tag_store, report.new_ids[0])
