@@ -109,8 +109,12 @@ def weigh(
     return normalized(vector)
 
 
+def vector_norm(vector: Mapping[int, float]) -> float:
+    return math.sqrt(sum(w * w for w in vector.values()))
+
+
 def normalized(vector: Mapping[int, float]) -> Vector:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
+    norm = vector_norm(vector)
     return {t: w / norm for t, w in vector.items()} if norm > 0 else {}
 
 

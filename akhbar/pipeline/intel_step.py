@@ -22,7 +22,6 @@ from akhbar.cluster.related import (
     Candidate,
     RelatedArticle,
     RelatedParams,
-    cosines,
     gather_candidates,
     related_articles,
 )
@@ -31,14 +30,15 @@ from akhbar.cluster.stories import (
     StoryMatch,
     StoryParams,
     add_to_centroid,
-    centroid_blobs,
     centroid_from_blob,
     centroid_to_blob,
     choose_story,
+    cosine,
     gap_to_span,
     tag_term,
     text_terms,
     top_terms,
+    vector_norm,
     vector_to_blobs,
     weigh,
 )
@@ -310,13 +310,17 @@ class StoryStep:
                 nearest[c.story_id] = max(nearest.get(c.story_id, 0.0), c.similarity)
         shortlist = sorted(nearest, key=lambda s: (-nearest[s], s))[:MAX_STORIES]
         states = store.story_states(shortlist)
-        found = [s for s in shortlist if s in states]
-        similarities = cosines(
-            vector, [centroid_blobs(states[s].centroid) for s in found], normalize=True
-        )
+        # At most MAX_STORIES centroids of CENTROID_TERMS terms: plain dicts beat a numpy
+        # pass at this size, and the chosen one is updated below without decoding it again.
+        centroids = {s: centroid_from_blob(states[s].centroid) for s in shortlist if s in states}
         matches = [
-            StoryMatch(s, sim, nearest[s], gap_to_span(at, states[s].first_at, states[s].last_at))
-            for s, sim in zip(found, similarities, strict=True)
+            StoryMatch(
+                s,
+                cosine(vector, c) / norm if (norm := vector_norm(c)) > 0 else 0.0,
+                nearest[s],
+                gap_to_span(at, states[s].first_at, states[s].last_at),
+            )
+            for s, c in centroids.items()
         ]
         story_id, score = choose_story(matches, self.params)
         if story_id is None:
@@ -329,8 +333,8 @@ class StoryStep:
         store.add_story_member(
             story_id, article_id, source_id=source_id, at=at, score=round(score, 4), may_lead=True
         )
-        centroid = centroid_from_blob(state.centroid)
-        store.set_story_centroid(story_id, centroid_to_blob(add_to_centroid(centroid, vector)))
+        centroid = add_to_centroid(centroids[story_id], vector)
+        store.set_story_centroid(story_id, centroid_to_blob(centroid))
         if state.lead_id is not None:
             store.link_articles([(article_id, state.lead_id, "same-story", round(score, 4))])
         return story_id
