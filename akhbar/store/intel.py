@@ -532,9 +532,17 @@ class IntelQueries:
         }
         # Then the vectors of the chosen members only (half of the rows read above).
         found: dict[int, list[StoredVector]] = {}
-        for v in self.vectors(list(chosen)).values():
-            found.setdefault(chosen[v.article_id], []).append(
-                StoredVector(v.article_id, v.at, v.terms, v.weights, chosen[v.article_id])
+        if not chosen:
+            return found
+        rows = self.db.execute(
+            "SELECT article_id, at, terms, weights FROM article_vectors"
+            f" WHERE article_id IN ({_marks(len(chosen))})",
+            list(chosen),
+        )
+        for article_id, member_at, terms, weights in rows:
+            story_id = chosen[article_id]
+            found.setdefault(story_id, []).append(
+                StoredVector(article_id, member_at, terms, weights, story_id)
             )
         for members in found.values():
             members.sort(key=lambda m: (abs(m.at - at), m.article_id))

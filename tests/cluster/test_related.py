@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from akhbar.cluster.related import (
@@ -48,15 +50,40 @@ def test_an_old_article_is_chosen_when_nothing_close_is_on_topic() -> None:
     assert [r.id for r in ranked] == [1]
 
 
-def test_one_per_story_and_never_the_own_story() -> None:
+def test_never_the_own_story_and_a_second_of_a_story_only_when_clearly_more_relevant() -> None:
     pool = [
         candidate(1, 0.9, 1, 5),
         candidate(2, 0.8, 1, 7),
         candidate(3, 0.7, 1, 7),
         candidate(4, 0.6, 1, None),
     ]
+    # Story 7's second article keeps story_repeat (0.7) of its relevance once 7 is listed:
+    # 0.49 < 0.6, so the other story's article comes first.
     ranked = rank_related(0, pool, exclude_story=5, k=5)
-    assert [r.id for r in ranked] == [2, 4]
+    assert [r.id for r in ranked] == [2, 4, 3]
+    # Far more relevant than anything else (0.75 x 0.7 > 0.3): it comes in second.
+    pool = [candidate(2, 0.8, 1, 7), candidate(3, 0.75, 1, 7), candidate(4, 0.3, 1, 8)]
+    assert [r.id for r in rank_related(0, pool, exclude_story=None, k=5)] == [2, 3, 4]
+
+
+def test_no_story_gives_more_than_per_story_articles() -> None:
+    pool = [candidate(i, 0.9 - i / 100, 1, 7) for i in range(1, 5)] + [candidate(9, 0.1, 1, 8)]
+    assert [r.id for r in rank_related(0, pool, exclude_story=None, k=5)] == [1, 2, 9]
+    one = RelatedParams(per_story=1)
+    assert [r.id for r in rank_related(0, pool, exclude_story=None, k=5, params=one)] == [1, 9]
+    three = RelatedParams(per_story=3, story_repeat=1.0)
+    ranked = rank_related(0, pool, exclude_story=None, k=5, params=three)
+    assert [r.id for r in ranked] == [1, 2, 3, 9]
+
+
+def test_a_far_story_is_not_shown_twice_while_a_close_candidate_is_left() -> None:
+    # Last year's edition (two articles) is far more similar than the only close candidate,
+    # so it leads; its second article waits until the close one is shown.
+    far = [candidate(1, 0.9, 400, 7), candidate(2, 0.85, 401, 7)]
+    close = candidate(3, 0.1, 1, 8)
+    ranked = rank_related(0, [*far, close], exclude_story=None, k=5)
+    assert [r.id for r in ranked] == [1, 3, 2]
+    assert [r.id for r in rank_related(0, far, exclude_story=None, k=5)] == [1, 2]
 
 
 def test_diversity_prefers_a_different_angle() -> None:
@@ -81,7 +108,22 @@ def test_related_excludes_itself_its_copies_and_its_story(
         assert not ids & {corpus_ids["train_wire"], corpus_ids["train_copy"]}
         own = intel_store.story_of(corpus_ids["train_wire"])
         assert all(r.story_id != own for r in found)
-        assert len({r.story_id for r in found}) == len(found)
+        per_story = Counter(r.story_id for r in found if r.story_id is not None)
+        assert max(per_story.values(), default=0) <= RelatedParams().per_story
+
+
+def test_a_story_listed_twice_never_shows_a_copy(
+    intel_store: IntelStore, corpus_ids: dict[str, int]
+) -> None:
+    # train_next_year's best match is the train story: its wire, the wire's copy, a report and
+    # a prices piece. Shown without limit, every member but the copy may come in.
+    params = RelatedParams(per_story=5, story_repeat=1.0)
+    found = {
+        r.id for r in related_articles(intel_store, corpus_ids["train_next_year"], 5, params=params)
+    }
+    assert corpus_ids["train_wire"] in found
+    assert corpus_ids["train_copy"] not in found
+    assert found & {corpus_ids["train_report"], corpus_ids["train_prices"]}
 
 
 def test_related_prefers_the_same_topic(
