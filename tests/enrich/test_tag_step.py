@@ -170,13 +170,17 @@ def test_a_name_learned_mid_batch_tags_the_rest_of_that_batch(
     """The batch's readings are made before it is stored (in a worker, when there is one),
     with the learned names of that moment: an article naming a name learned since is read
     again, and only such an article."""
-    from akhbar.pipeline.tag_step import TagAnalyzer
+    from akhbar.pipeline.ingest import PreparedArticle
+    from akhbar.pipeline.tag_step import TagAnalyzer, TagReading
 
     reads: list[str] = []
     analyze = TagAnalyzer.analyze
-    monkeypatch.setattr(
-        TagAnalyzer, "analyze", lambda self, p: reads.append(p.title) or analyze(self, p)
-    )
+
+    def counted(self: TagAnalyzer, prepared: PreparedArticle) -> TagReading:
+        reads.append(prepared.title)
+        return analyze(self, prepared)
+
+    monkeypatch.setattr(TagAnalyzer, "analyze", counted)
     sentence = "وقال وزير النقل الفلاني سامر الخطيب إن الخط الجديد جاهز."
     body = f"{FILLER}\n\n{FILLER} {sentence}"
     step = _ingest(
