@@ -18,6 +18,11 @@ steps) into a temporary store, so this measures what `akhbar import` does. Then:
   the score on each half of the judged articles split by gold story (parameters of
   akhbar.cluster.related chosen on the gold set are reported with both halves: see there);
   and how many distinct gold stories a list shows.
+* read also, stored: the same nDCG@5 (same halves) of the 'related' links written at ingest
+  (akhbar.pipeline.intel_step.links_from_candidates), as the article page and `export` read
+  them (`relation_ids`: either direction, best score first). They see only the articles
+  stored before theirs and rank with a smaller budget; the live ranking is what
+  `akhbar related` and an article page without stored links show.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Protocol
 
 import orjson
 
@@ -204,6 +209,16 @@ def components(edges: Iterable[tuple[str, str]]) -> list[set[str]]:
     return list(groups.values())
 
 
+class RelationReader(Protocol):
+    def relation_ids(self, article_id: int, kind: Literal["related"]) -> list[int]: ...
+
+
+def stored_related(store: RelationReader, article_id: int, k: int = K) -> list[int]:
+    """The 'related' links stored for an article, as the article page reads them: either
+    direction, best score first, the first k."""
+    return store.relation_ids(article_id, "related")[:k]
+
+
 # --- baselines ----------------------------------------------------------------------------------
 
 
@@ -312,6 +327,7 @@ def _score_related(store: IntelStore, ids: dict[str, int], gold: dict[str, Any])
     tuned: list[float] = []
     kept_out: list[float] = []
     stories_shown: list[int] = []
+    stored: dict[bool, list[float]] = {False: [], True: []}
     far = FarPicks()
     details = []
     for source, judged in sorted(gold["related"].items()):
@@ -332,6 +348,8 @@ def _score_related(store: IntelStore, ids: dict[str, int], gold: dict[str, Any])
         two = ceiling_per_story(grades, gold_story, copy_group, 2)
         ceiling_two.append(ndcg(two, grades, group_of=copy_group))
         (kept_out if held_out(source, gold_story) else tuned).append(score)
+        links = [name[i] for i in stored_related(store, ids[source]) if i in name]
+        stored[held_out(source, gold_story)].append(ndcg(links, grades, group_of=copy_group))
         stories_shown.append(len({gold_story.get(r, r) for r in ranked}))
         far.add(source, ranked, grades, when, gold_story)
         details.append({"id": source, "ndcg": score, "ranked": ranked, "grades": grades})
@@ -350,6 +368,9 @@ def _score_related(store: IntelStore, ids: dict[str, int], gold: dict[str, Any])
         "related_ndcg5_tuned": mean(tuned),
         "related_ndcg5_held_out": mean(kept_out),
         "related_split": (len(tuned), len(kept_out)),
+        "related_stored_ndcg5": mean(stored[False] + stored[True]),
+        "related_stored_ndcg5_tuned": mean(stored[False]),
+        "related_stored_ndcg5_held_out": mean(stored[True]),
         "related_stories_shown": sum(stories_shown) / len(stories_shown) if stories_shown else 0.0,
         "related_far": far.summary(),
         "related_ms_mean": 1000 * mean(seconds),
@@ -438,6 +459,13 @@ def render(result: dict[str, Any]) -> str:
         (
             f"  … tuning half / held-out half ({tuned} / {kept_out} articles, split by story)",
             f"{result['related_ndcg5_tuned']:.3f} / {result['related_ndcg5_held_out']:.3f}",
+            "",
+            "",
+        ),
+        (
+            "read also nDCG@5, links stored at ingest (tuning / held-out half)",
+            f"{result['related_stored_ndcg5']:.3f} ({result['related_stored_ndcg5_tuned']:.3f}"
+            f" / {result['related_stored_ndcg5_held_out']:.3f})",
             "",
             "",
         ),

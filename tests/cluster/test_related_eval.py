@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.intel_eval import ceiling_one_per_story, ceiling_per_story, held_out, ndcg
+from akhbar.store import SQLiteStore
+from evaluation.intel_eval import (
+    ceiling_one_per_story,
+    ceiling_per_story,
+    held_out,
+    ndcg,
+    stored_related,
+)
+from tests.cluster.corpus import IntelStore
 
 
 def test_the_ceiling_at_two_per_story_takes_two_of_the_best_story_and_no_two_copies() -> None:
@@ -26,3 +34,22 @@ def test_held_out_splits_by_story() -> None:
     story = {"x": "4", "y": "4", "z": "7"}
     assert held_out("x", story) == held_out("y", story) is False
     assert held_out("z", story) is True
+
+
+def test_stored_related_reads_the_links_both_ways_best_first_and_cuts_at_k(
+    intel_store: IntelStore, corpus_ids: dict[str, int]
+) -> None:
+    for article_id in corpus_ids.values():
+        intel_store.replace_related(article_id, [])  # only this test's links
+    a, b, c, d = sorted(corpus_ids.values())[:4]
+    intel_store.replace_related(a, [(b, 0.2), (c, 0.9)])
+    intel_store.replace_related(d, [(a, 0.5)])
+    assert stored_related(intel_store, a) == [c, d, b]
+    assert stored_related(intel_store, a, 2) == [c, d]
+    # The links are the store's: what ingest wrote, not a ranking computed now.
+    intel_store.replace_related(a, [])
+    assert stored_related(intel_store, a) == [d]
+
+
+def test_stored_related_is_empty_without_links(store: SQLiteStore) -> None:
+    assert stored_related(store, 1) == []
