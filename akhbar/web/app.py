@@ -28,7 +28,7 @@ from akhbar.config import Settings
 from akhbar.errors import AkhbarError
 from akhbar.search import SearchEngine
 from akhbar.web.problems import as_problem, is_api, problem_response
-from akhbar.web.render import make_environment, render, static_root
+from akhbar.web.render import make_environments, render, static_root
 from akhbar.web.security import Keys, Rate, RateLimiter, SecurityHeadersMiddleware
 from akhbar.web.store import WebStore, open_web_store
 
@@ -48,7 +48,7 @@ class Reader:
     store: WebStore
     keys: Keys
     limiter: RateLimiter
-    env: jinja2.Environment
+    envs: dict[str, jinja2.Environment]  # compiled templates per UI language
     now: Callable[[], datetime]
     engine: SearchEngine | None = None
     search_error: str = ""
@@ -98,7 +98,7 @@ def create_app(
         store=store if store is not None else open_web_store(settings.db),
         keys=Keys(settings.admin_token),
         limiter=RateLimiter(rates or DEFAULT_RATES),
-        env=make_environment(),
+        envs=make_environments(),
         now=now or (lambda: datetime.now(UTC)),
         owns_store=store is None,
     )

@@ -9,10 +9,16 @@ Choices kept everywhere in the reader:
   labelled «بتوقيت غرينتش».
 - Counted nouns follow Arabic's six plural categories (CLDR: zero, one, two, few = n % 100 in
   3..10, many = n % 100 in 11..99, other), which is why «منذ ١١ يوماً» but «منذ ١٠٠ يوم».
+
+Speed: a page prints a dozen dates, and building each string (strftime, digit translation,
+the Hijri table) cost more than the page's SQL. The strings depend only on a calendar day or a
+count, never on the request, so each is cached per day (or per count): pure functions of small
+keys, bounded caches, the same text as before.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -117,6 +123,11 @@ def relative_time(when: datetime, now: datetime, lang: str = "ar") -> str:
     if seconds < 60:
         return "الآن" if lang == "ar" else "just now"
     unit, n = next((u, seconds // size) for u, size in _UNIT_SECONDS if seconds >= size)
+    return _elapsed_words(unit, n, future, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _elapsed_words(unit: str, n: int, future: bool, lang: str) -> str:
     if lang == "ar":
         return f"{'بعد' if future else 'منذ'} {count_ar(n, unit)}"
     words = f"{n} {unit}{'' if n == 1 else 's'}"
@@ -144,14 +155,24 @@ def zone_label(name: str | None, lang: str = "ar") -> str:
 
 def gregorian_date(when: datetime, lang: str = "ar") -> str:
     """«١٢ أكتوبر ٢٠٢٣» (or "12 October 2023")."""
+    return _gregorian(when.year, when.month, when.day, lang)
+
+
+@functools.lru_cache(maxsize=8192)
+def _gregorian(year: int, month: int, day: int, lang: str) -> str:
     months = GREGORIAN_MONTHS if lang == "ar" else ENGLISH_MONTHS
-    return f"{digits(when.day, lang)} {months[when.month - 1]} {digits(when.year, lang)}"
+    return f"{digits(day, lang)} {months[month - 1]} {digits(year, lang)}"
 
 
 def hijri_date(when: datetime, lang: str = "ar") -> str:
     """«٢٧ ربيع الأول ١٤٤٥ هـ»; '' outside the Umm al-Qura table."""
+    return _hijri(when.year, when.month, when.day, lang)
+
+
+@functools.lru_cache(maxsize=8192)
+def _hijri(year: int, month: int, day: int, lang: str) -> str:
     try:
-        h = Gregorian(when.year, when.month, when.day).to_hijri()
+        h = Gregorian(year, month, day).to_hijri()
     except (OverflowError, ValueError):
         return ""
     suffix = "هـ" if lang == "ar" else "AH"
@@ -159,7 +180,17 @@ def hijri_date(when: datetime, lang: str = "ar") -> str:
 
 
 def clock(when: datetime, lang: str = "ar") -> str:
-    return digits(when.strftime("%H:%M"), lang)
+    return _clock(when.hour, when.minute, lang)
+
+
+@functools.lru_cache(maxsize=4096)
+def _clock(hour: int, minute: int, lang: str) -> str:
+    return digits(f"{hour:02d}:{minute:02d}", lang)
+
+
+def iso_utc(when: datetime) -> str:
+    """'2023-10-12T14:35:00Z' for <time datetime>: the form the store keeps."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +210,7 @@ def show_date(when: datetime, *, now: datetime, zone: str | None, lang: str = "a
     zone, so an article from 23:30 UTC reads as the next day in Riyadh."""
     local = when.astimezone(zone_for(zone))
     return ShownDate(
-        iso=when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        iso=iso_utc(when),
         gregorian=gregorian_date(local, lang),
         hijri=hijri_date(local, lang),
         time=clock(local, lang),
