@@ -16,9 +16,10 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from akhbar.models import RelationKind
+from akhbar.errors import NotFoundError
+from akhbar.models import Article, RelationKind, RelationRef, TagRef
 
 #: A position in a newest-first list: (published_at ISO text or None for undated, article id).
 Cursor = tuple[str | None, int]
@@ -27,9 +28,13 @@ Cursor = tuple[str | None, int]
 EntryCursor = tuple[int | None, Literal["s", "a"], int]
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleCard:
-    """What a list shows of one article: original title and outlet, never normalised text."""
+class ArticleCard(NamedTuple):
+    """What a list shows of one article: original title and outlet, never normalised text.
+
+    Cards (and StoryCard) are named tuples, not frozen dataclasses: a page builds a dozen to
+    twenty of them, and a frozen dataclass sets each field through object.__setattr__, which
+    made building a card cost four times what building the tuple does. Immutable either way.
+    """
 
     id: int
     title: str
@@ -37,11 +42,16 @@ class ArticleCard:
     source_id: int | None
     published_at: datetime | None
     url: str
+    #: published_at as stored ('2023-10-12T14:35:00Z'): lists print it in <time datetime>, and
+    #: keeping the stored text spares a strftime per card (a tenth of a card's rendering).
+    published_iso: str | None = None
 
     @property
     def cursor(self) -> Cursor:
         when = self.published_at
-        return (when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else None, self.id)
+        if when is None:
+            return (None, self.id)
+        return (self.published_iso or when.strftime("%Y-%m-%dT%H:%M:%SZ"), self.id)
 
     @property
     def entry_cursor(self) -> EntryCursor:
@@ -56,8 +66,25 @@ class CardPage:
 
 
 @dataclass(frozen=True, slots=True)
-class StoryCard:
-    """What the home page shows of a story: its lead's title and outlet, counts, time span."""
+class ArticlePage:
+    """An article and everything linked to it, as the article page needs them (`article_page`).
+
+    `article` is what `get_article` returns (tags and relations attached); `related_ids` are
+    its 'related' links best first (as `relation_ids`); `cards` and `stories` hold the card
+    and the story of every article it is linked to, either direction, by any kind but
+    'same-story' when it is in a story (the page then lists its story's other outlets).
+    """
+
+    article: Article
+    story_id: int | None
+    related_ids: list[int]
+    cards: dict[int, ArticleCard]
+    stories: dict[int, int]
+
+
+class StoryCard(NamedTuple):
+    """What the home page shows of a story: its lead's title and outlet, counts, time span.
+    A named tuple for the reason ArticleCard is one."""
 
     id: int
     title: str
@@ -71,6 +98,9 @@ class StoryCard:
     #: False when the lead article printed no date: the story's times are then when akhbar
     #: received it, which must not be shown as a publication time (dates are never guessed).
     dated: bool = True
+    #: last_at as '2023-10-12T14:35:00Z', formatted by SQLite with the row (a strftime per
+    #: card in Python was a fourteenth of the home page's time).
+    last_iso: str = ""
 
     @property
     def entry_cursor(self) -> EntryCursor:
@@ -85,6 +115,16 @@ class EntryPage:
     items: list[StoryCard | ArticleCard]
     next_cursor: EntryCursor | None
     tags: dict[int, list[tuple[str, str]]]  # article id -> [(canonical, display)]
+
+    @property
+    def tagged(self) -> list[tuple[StoryCard | ArticleCard, list[tuple[str, str]]]]:
+        """Each item with its card's tags (a story's are its lead's): paired here once, not
+        looked up per card by the template (a call in a template costs more than a card's
+        escaping)."""
+        return [
+            (i, self.tags.get(i.id if isinstance(i, ArticleCard) else i.lead_id or 0, []))
+            for i in self.items
+        ]
 
 
 #: Tags shown on a home card.
@@ -125,6 +165,32 @@ _CARD_SQL = (
     "SELECT a.id, a.title, coalesce(s.name, ''), a.source_id, a.published_at, a.url"
     " FROM articles a LEFT JOIN sources s ON s.id = a.source_id"
 )
+#: An article's row (the columns of SQLiteStore.get_article) and its story.
+_PAGE_ARTICLE_SQL = (
+    "SELECT a.id, a.title, a.body, a.url, a.canonical_url, a.published_at, a.imported_at,"
+    " coalesce(s.name, ''), a.language, a.fingerprint, a.origin, a.encoding, a.author,"
+    " a.partial, m.story_id FROM articles a LEFT JOIN sources s ON s.id = a.source_id"
+    " LEFT JOIN story_members m ON m.article_id = a.id WHERE a.id = ?"
+)
+#: Every link of an article (?1), either direction: kind, score, id and title, and the linked
+#: article's card and story for every kind but 'same-story' (for that one too when ?2 is
+#: true). The page shows a card for every other kind; same-story links are many for the
+#: first articles of a long story (24,000 in the benchmark store) and their cards are read
+#: only when the article has no story to list its other outlets from.
+_PAGE_LINKS_SQL = " UNION ALL ".join(
+    part
+    for me, other in (("article_id", "other_id"), ("other_id", "article_id"))
+    for part in (
+        "SELECT r.kind, r.score, o.id, o.title, coalesce(s.name, ''), o.source_id,"
+        " o.published_at, o.url, m.story_id FROM article_relations r"
+        f" JOIN articles o ON o.id = r.{other} LEFT JOIN sources s ON s.id = o.source_id"
+        f" LEFT JOIN story_members m ON m.article_id = o.id"
+        f" WHERE r.{me} = ?1 AND (r.kind != 'same-story' OR ?2)",
+        "SELECT r.kind, r.score, o.id, o.title, NULL, NULL, NULL, NULL, NULL"
+        f" FROM article_relations r JOIN articles o ON o.id = r.{other}"
+        f" WHERE r.{me} = ?1 AND r.kind = 'same-story' AND NOT ?2",
+    )
+)
 
 
 def _utc(value: str | None) -> datetime | None:
@@ -134,7 +200,7 @@ def _utc(value: str | None) -> datetime | None:
 
 
 def _card(row: Sequence[Any]) -> ArticleCard:
-    return ArticleCard(row[0], row[1], row[2], row[3], _utc(row[4]), row[5])
+    return ArticleCard(row[0], row[1], row[2], row[3], _utc(row[4]), row[5], row[4])
 
 
 def _iso(epoch: int) -> str:
@@ -176,7 +242,8 @@ def _story_filter_sql(f: ListFilter) -> tuple[list[str], list[Any]]:
 
 _STORY_CARD_SQL = (
     "SELECT s.id, coalesce(a.title, ''), s.lead_id, s.article_count, s.outlet_count,"
-    " s.first_at, s.last_at, coalesce(src.name, ''), a.published_at IS NOT NULL FROM stories s"
+    " s.first_at, s.last_at, coalesce(src.name, ''), a.published_at IS NOT NULL,"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', s.last_at, 'unixepoch') FROM stories s"
     " LEFT JOIN articles a ON a.id = s.lead_id LEFT JOIN sources src ON src.id = a.source_id"
 )
 _NO_STORY = "NOT EXISTS (SELECT 1 FROM story_members m WHERE m.article_id = a.id)"
@@ -184,7 +251,7 @@ _NO_STORY = "NOT EXISTS (SELECT 1 FROM story_members m WHERE m.article_id = a.id
 
 def _story_card(r: Sequence[Any]) -> StoryCard:
     first, last = datetime.fromtimestamp(r[5], UTC), datetime.fromtimestamp(r[6], UTC)
-    return StoryCard(r[0], r[1], r[2], r[3], r[4], first, last, r[7], r[6], bool(r[8]))
+    return StoryCard(r[0], r[1], r[2], r[3], r[4], first, last, r[7], r[6], bool(r[8]), r[9])
 
 
 def _filter_sql(f: ListFilter) -> tuple[list[str], list[Any]]:
@@ -325,6 +392,11 @@ class WebQueries:
         self, after: EntryCursor | None, floor: int | None, n: int, f: ListFilter
     ) -> list[ArticleCard]:
         """Dated articles in no story, after the cursor and at or after `floor` (epoch)."""
+        known = self._storyless()
+        if not known:
+            # Every article is in a story (the usual case: the stories step places each new
+            # one): there is nothing to list, and the probe below would find nothing.
+            return []
         where, params = _filter_sql(f)
         where += ["a.published_at IS NOT NULL", _NO_STORY]
         high = low = None
@@ -342,7 +414,7 @@ class WebQueries:
             params.append(low)
         candidates = [
             i
-            for when, i in self._storyless()
+            for when, i in known
             if (high is None or when <= high) and (low is None or when >= low)
         ]
         if len(candidates) <= MAX_STORYLESS_PROBE:
@@ -400,6 +472,66 @@ class WebQueries:
         return out
 
     # --- an article's neighbours ----------------------------------------------------------------
+
+    def article_page(self, article_id: int) -> ArticlePage:
+        """The article (as `get_article` returns it), its story, and the card and story of
+        the articles linked to it (see ArticlePage): three queries where reading them one by
+        one took eight.
+
+        The page showed this in eight reads (the article, its tags, its relations with their
+        titles, its story, its 'related' links again with their scores, their stories, then
+        the cards of the same linked articles); each linked article is now read once.
+        NotFoundError when there is no such article.
+        """
+        row = self.db.execute(_PAGE_ARTICLE_SQL, (article_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no article with id {article_id}")
+        article = Article(
+            id=row[0],
+            title=row[1],
+            body=row[2],
+            url=row[3],
+            canonical_url=row[4],
+            published_at=_utc(row[5]),
+            imported_at=datetime.fromisoformat(row[6]),
+            source=row[7],
+            language=row[8],
+            fingerprint=row[9],
+            origin=row[10],
+            encoding=row[11],
+            author=row[12],
+            partial=bool(row[13]),
+        )
+        for tag_id, display, canonical, type_, origin in self.db.execute(
+            "SELECT t.id, t.display, t.canonical, t.type, at.origin FROM article_tags at"
+            " JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ?"
+            " ORDER BY at.score DESC, t.id",
+            (article_id,),
+        ):
+            # Once per tag, at its best score (publisher and extracted may both carry it).
+            if all(t.id != tag_id for t in article.tags):
+                article.tags.append(TagRef(tag_id, display, canonical, type_, origin))
+        story_id = row[14]
+        links: list[tuple[RelationKind, float, int, str]] = []
+        cards: dict[int, ArticleCard] = {}
+        stories: dict[int, int] = {}
+        for r in self.db.execute(_PAGE_LINKS_SQL, (article_id, story_id is None)):
+            links.append((r[0], r[1], r[2], r[3]))
+            if r[4] is not None:  # a row with the card
+                cards[r[2]] = ArticleCard(r[2], r[3], r[4], r[5], _utc(r[6]), r[7], r[6])
+                if r[8] is not None:
+                    stories[r[2]] = int(r[8])
+        # get_article's order: by kind, then linked id.
+        links.sort(key=lambda x: (x[0], x[2]))
+        article.related = [RelationRef(i, kind, title) for kind, _, i, title in links]
+        best_first = sorted((x for x in links if x[0] == "related"), key=lambda x: (-x[1], x[2]))
+        return ArticlePage(
+            article=article,
+            story_id=story_id,
+            related_ids=list(dict.fromkeys(i for _, _, i, _ in best_first)),
+            cards=cards,
+            stories=stories,
+        )
 
     def story_cards_except(
         self, story_id: int, article_id: int, source: str, *, limit: int

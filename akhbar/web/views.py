@@ -22,6 +22,7 @@ from akhbar.store.intel import StoryMember, StorySummary
 from akhbar.store.tags import TagInfo
 from akhbar.store.web import (
     ArticleCard,
+    ArticlePage,
     CardPage,
     Cursor,
     EntryCursor,
@@ -235,15 +236,16 @@ def parse_limit(text: str | None) -> int:
 def article_view(store: WebStore, article_id: int) -> ArticleView:
     """An article with its story's other outlets, "read also", copies and appended items.
 
-    About eight indexed reads whatever the store's size; "read also" is computed only when
-    no 'related' link is stored for the article (see `read_also_ids`).
+    Four indexed reads whatever the store's size (`article_page` reads the article and every
+    linked article's card at once, then the story's other outlets); "read also" is computed
+    only when no 'related' link is stored for the article (see `read_also_ids`).
     """
-    article = store.get_article(article_id)
+    page = store.article_page(article_id)
+    article, story_id = page.article, page.story_id
     by_kind: dict[str, list[int]] = {}
     for ref in article.related:
         by_kind.setdefault(ref.kind, []).append(ref.id)
     copies = by_kind.get("duplicate-of", [])
-    story_id = store.story_of(article_id)
     if story_id is not None:
         # A copy of this very text elsewhere is «نُشر أيضاً في», not another report.
         same = [
@@ -255,20 +257,15 @@ def article_view(store: WebStore, article_id: int) -> ArticleView:
         ][:SAME_STORY_SHOWN]
     else:
         # No story (stored before the stories step existed): 'same-story' links, if any.
-        linked = [i for i in store.same_story_ids(article_id) if i not in copies]
-        same = [c for c in store.article_cards(linked) if c.source != article.source]
-    related_ids, cached = read_also_ids(
-        store, article_id, story_id, exclude={*copies, *(c.id for c in same)}
+        linked = sorted(set(by_kind.get("same-story", [])).difference(copies))
+        same = [page.cards[i] for i in linked if page.cards[i].source != article.source]
+    related_ids, cards, cached = read_also_ids(
+        store, page, exclude={*copies, *(c.id for c in same)}
     )
     if cached:
         # Once per article: its relations now include the links just stored, and the JSON
         # twin (export shape, `related`) must say so from this response on (a stable ETag).
-        article = store.get_article(article_id)
-    appended = by_kind.get("appended-to", [])
-    cards = {
-        c.id: c
-        for c in store.article_cards(list(dict.fromkeys([*related_ids, *copies, *appended])))
-    }
+        article = store.article_page(article_id).article
 
     def pick(ids: list[int]) -> list[ArticleCard]:
         return [cards[i] for i in ids if i in cards]
@@ -279,21 +276,23 @@ def article_view(store: WebStore, article_id: int) -> ArticleView:
         related=pick(related_ids),
         same_story=same,
         duplicates=pick(copies),
-        appended=pick(appended),
+        appended=pick(by_kind.get("appended-to", [])),
     )
 
 
 def read_also_ids(
-    store: WebStore, article_id: int, story_id: int | None, *, exclude: set[int]
-) -> tuple[list[int], bool]:
+    store: WebStore, page: ArticlePage, *, exclude: set[int]
+) -> tuple[list[int], dict[int, ArticleCard], bool]:
     """«اقرأ أيضاً»: the stored 'related' links (written at ingest by the stories step, best
     first), else akhbar.cluster.related computed now — and stored when that took more than
-    CACHE_RELATED_MS, so it is computed once per article, not once per request. Also says
-    whether links were stored just now (the caller's copy of the article is then stale).
+    CACHE_RELATED_MS, so it is computed once per article, not once per request. Returns the
+    ids, the cards of the page's linked articles (and of those computed now), and whether
+    links were stored just now (the caller's copy of the article is then stale).
 
     Never the article itself, a copy, a member of its own story, or two of one story.
     """
-    ids = store.relation_ids(article_id, "related")
+    article_id = page.article.id
+    ids, cards, stories = page.related_ids, page.cards, page.stories
     cached = False
     if not ids:
         start = time.perf_counter()
@@ -303,9 +302,10 @@ def read_also_ids(
         if took > CACHE_RELATED_MS and found:
             cached = store.cache_relations([(article_id, r.id, "related", r.score) for r in found])
             log.debug("web.related_computed", extra={"ms": round(took, 2), "cached": cached})
+        cards = {**cards, **{c.id: c for c in store.article_cards(ids)}}
+        stories = {**stories, **store.story_ids_of(ids)}
     ids = [i for i in ids if i != article_id and i not in exclude]
-    stories = store.story_ids_of(ids)
-    seen: set[int] = {story_id} if story_id is not None else set()
+    seen: set[int] = {page.story_id} if page.story_id is not None else set()
     out: list[int] = []
     for i in ids:
         other = stories.get(i)
@@ -314,7 +314,7 @@ def read_also_ids(
                 continue
             seen.add(other)
         out.append(i)
-    return out[:RELATED_SHOWN], cached
+    return out[:RELATED_SHOWN], cards, cached
 
 
 def related_cards(store: WebStore, article_id: int) -> list[ArticleCard]:
