@@ -1,7 +1,9 @@
 """Search at scale: build rate, index size, query latency with snippets (1 and 8 clients).
 
     .venv/bin/python -m benchmarks.run search          # quick: 20k articles
-    .venv/bin/python -m benchmarks.run --full search   # 1,000,000 articles (≈ 20 min)
+    .venv/bin/python -m benchmarks.run --full search   # 1,000,000 articles (≈ 6 min, and
+                                                       # longer the first time: the text
+                                                       # store is generated once and kept)
 
 Generated articles (≈ 280 words, 7 paragraphs) are analysed by the same code as the real path
 (akhbar.search.analysis) in worker processes and indexed by the same engine; the original text
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from akhbar.search import search
-from akhbar.search.analysis import IndexDoc, analyze_document
+from akhbar.search.analysis import IndexDoc, analyze_document, prepare_analysis
 from akhbar.search.engine import SearchEngine, open_index
 from akhbar.store.search_outbox import SearchRow
 from benchmarks.common import Row, peak_rss_mib
@@ -115,6 +117,7 @@ def build(db: Path) -> tuple[SearchEngine, float, int]:
             raw_bytes += sum(len(r[1].encode()) + len(r[2].encode()) for r in rows)
             yield rows
 
+    prepare_analysis()  # before forking: the workers inherit it
     with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
         for docs in pool.imap(_analyze_chunk, counted()):
             engine.add(docs, replace=False)

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from akhbar.models import Source
 from akhbar.pipeline.ingest import PreparedArticle
-from akhbar.search.analysis import IndexDoc, analyze_document
+from akhbar.search.analysis import IndexDoc, analyze_document, prepare_analysis
 from akhbar.search.engine import SearchEngine, open_index
 from akhbar.store.search_outbox import OutboxEntry, OutboxOp, SearchRow
 
@@ -116,6 +116,7 @@ def analyze_rows(rows: Iterable[SearchRow], *, workers: int = 0) -> Iterator[Ind
         yield from (document_of(row) for row in rows)
         return
     # fork: the workers inherit the loaded stemmer and stopword list instead of rebuilding them.
+    prepare_analysis()
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
         for chunk in pool.imap(_analyze_chunk, _chunks(rows, 200)):

@@ -12,14 +12,25 @@ normalised and stemmed, joined by single spaces, and let its whitespace tokenize
 Each text gives two fields: `surface` (every normalised word, stopwords included, so that
 phrases and exact forms match) and `stem` (stems of the content words, so that inflections
 match: الاتفاقيات and اتفاقية share a stem).
+
+Speed: the analysis runs per whitespace-separated chunk of the text («والاتفاقية،»), cached.
+The normaliser never joins two chunks into one word nor lets a word run across whitespace, so
+the words of a text are its chunks' words in order; news text repeats its chunks (100,000
+distinct chunks in 200,000 generated articles, 99.8 % of lookups hit), and a cached chunk costs
+a dict lookup where normalising, tokenizing and stemming it cost ~0.6 µs a word. That made the
+analysis of an article ~2.5× cheaper (240 → 92 µs), which was most of the index build.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
+from typing import NamedTuple
 
 from akhbar.arabic import normalize_for_match
 from akhbar.arabic.stem import stem_words
@@ -67,15 +78,99 @@ class IndexDoc:
     published: int | None
 
 
-def analyze(text: str) -> Analyzed:
-    """Normalised words of `text` and the stems of those that are not stopwords.
+#: Distinct chunks whose analysis is kept (~400 bytes each: ~60 MB when full); emptied when
+#: full (one text with more new chunks than this is kept whole). 1,000,000 generated articles
+#: hold ~100,000 distinct chunks.
+CHUNK_CACHE_SIZE = 150_000
 
-    Stopwords are left out of the stem field: they would match nearly every article, and a
-    phrase that needs them still matches on the surface field, which keeps them.
+
+class ChunkAnalysis(NamedTuple):
+    """One chunk of text without whitespace, analysed. A named tuple: built and compared in C
+    (a frozen dataclass cost more to build than analysing the chunk, once cached)."""
+
+    words: tuple[str, ...]  # its normalised words
+    word_stems: tuple[str, ...]  # the stem of each word, "" for a stopword
+    surface: str  # the words joined by spaces: what the surface fields index
+    stems: str  # the stems of the words that are not stopwords, joined by spaces
+
+
+_chunks: dict[str, ChunkAnalysis] = {}
+#: Field getters at C speed, for map() over lists of analyses.
+CHUNK_WORDS, CHUNK_WORD_STEMS, CHUNK_SURFACE, CHUNK_STEMS = (itemgetter(i) for i in range(4))
+
+
+#: The word of akhbar.arabic.tokens: `words(t) == _WORD.findall(normalize_for_match(t))`.
+_WORD = re.compile(r"[^\W_]+")
+#: Joins the chunks analysed together; neither whitespace (kept by the normaliser) nor part of a
+#: word (so it never changes the words on either side).
+_SEPARATOR = "\x00"
+
+
+def prepare_analysis() -> None:
+    """Load what the analysis needs (stopwords, protected names, the stemmer) now: call it
+    before forking worker processes, so that they inherit it instead of each loading it."""
+    analyze_chunk("المحافظات")
+
+
+def analyze_chunk(chunk: str) -> ChunkAnalysis:
+    """The analysis of one chunk of text without whitespace; cached.
+
+    Stopwords are left out of the stems: they would match nearly every article, and a phrase
+    that needs them still matches on the surface field, which keeps them.
     """
-    surface = words(text)
+    return analyze_chunks([chunk])[0]
+
+
+def analyze_chunks(chunks: Sequence[str]) -> list[ChunkAnalysis]:
+    """`analyze_chunk` of each chunk: the cached ones looked up at C speed, the others analysed
+    together (`_analyze_new`)."""
+    found = list(map(_chunks.get, chunks))
+    if None not in found:
+        return found  # type: ignore[return-value]  # no None in it
+    new = _analyze_new(
+        list(dict.fromkeys(c for f, c in zip(found, chunks, strict=True) if f is None))
+    )
+    return [f if f is not None else new[c] for f, c in zip(found, chunks, strict=True)]
+
+
+def _analyze_new(chunks: list[str]) -> dict[str, ChunkAnalysis]:
+    """Analyse chunks the cache lacks and keep them. One call of the normaliser over all of
+    them, separated by _SEPARATOR, and one of the stemmer: per chunk, the calls cost ~10 µs,
+    which made a page of snippets over articles never seen before slower than the rest of the
+    query."""
+    pieces = normalize_for_match(_SEPARATOR.join(chunks)).split(_SEPARATOR)
+    if len(pieces) == len(chunks):
+        norms = [tuple(_WORD.findall(piece)) for piece in pieces]
+    else:  # a chunk holds the separator itself (binary junk): one at a time
+        norms = [tuple(words(chunk)) for chunk in chunks]
     stop = stopwords()  # the set itself: is_stopword() per word cost ~0.4 µs a call
-    return Analyzed(surface, stem_words([w for w in surface if w not in stop]))
+    stems = iter(stem_words([w for found in norms for w in found if w not in stop]))
+    if len(_chunks) + len(chunks) > CHUNK_CACHE_SIZE:
+        _chunks.clear()  # crude, as the stem cache: a miss only costs analysing a chunk again
+    new = {}
+    for chunk, found in zip(chunks, norms, strict=True):
+        word_stems = tuple("" if w in stop else next(stems) for w in found)
+        new[chunk] = _chunks[chunk] = ChunkAnalysis(
+            found, word_stems, " ".join(found), " ".join(s for s in word_stems if s)
+        )
+    return new
+
+
+def analyze(text: str) -> Analyzed:
+    """Normalised words of `text` and the stems of those that are not stopwords."""
+    found = analyze_chunks(text.split())
+    return Analyzed(
+        list(chain.from_iterable(a.words for a in found)),
+        [s for a in found for s in a.word_stems if s],
+    )
+
+
+def analyzed_fields(text: str) -> tuple[str, str]:
+    """`analyze(text)` as the two field values tantivy indexes: the surface words and the stems,
+    separated by whitespace (tantivy's whitespace tokenizer ignores the extra spaces a chunk
+    without words or without stems leaves)."""
+    found = analyze_chunks(text.split())
+    return " ".join(map(CHUNK_SURFACE, found)), " ".join(map(CHUNK_STEMS, found))
 
 
 @lru_cache(maxsize=65536)
@@ -130,10 +225,22 @@ def tag_keys(names: Iterable[str]) -> list[str]:
     """Normalised keys of tag names and aliases, each once, in first-seen order."""
     seen: dict[str, None] = {}
     for name in names:
-        key = normalize_for_match(name)
+        key = name_key(name)
         if key:
             seen.setdefault(key, None)
     return list(seen)
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """`normalize_for_match` of a tag or outlet name; cached, as articles share their names."""
+    return normalize_for_match(name)
+
+
+@lru_cache(maxsize=65536)
+def name_words(key: str) -> str:
+    """The words of a normalised name, joined by spaces (what the tags field indexes)."""
+    return " ".join(words(key))
 
 
 def epoch_seconds(value: datetime | None) -> int | None:
@@ -150,17 +257,18 @@ def analyze_document(
     published_at: datetime | None = None,
 ) -> IndexDoc:
     """Everything tantivy indexes for one article; `tags` holds tag names and their aliases."""
-    title_a, body_a = analyze(title), analyze(body)
+    title_surface, title_stem = analyzed_fields(title)
+    body_surface, body_stem = analyzed_fields(body)
     keys = tag_keys(tags)
     return IndexDoc(
         id=article_id,
-        title_surface=" ".join(title_a.surface),
-        title_stem=" ".join(title_a.stems),
-        body_surface=" ".join(body_a.surface),
-        body_stem=" ".join(body_a.stems),
+        title_surface=title_surface,
+        title_stem=title_stem,
+        body_surface=body_surface,
+        body_stem=body_stem,
         # The words of every tag name, so a plain query word also meets the article's tags.
-        tags=[" ".join(words(key)) for key in keys],
+        tags=[name_words(key) for key in keys],
         tag_keys=keys,
-        source=normalize_for_match(source),
+        source=name_key(source),
         published=epoch_seconds(published_at),
     )
