@@ -195,27 +195,32 @@ class SearchEngine:
                 offset=offset,
                 order=tantivy.Order.Desc,
             )
-            ranked = self._ranked(searcher, result.hits, scores=None)
-            return RankedPage(_count(result), ranked)
+            return RankedPage(_count(result), self._by_date(searcher, result.hits))
         result = searcher.search(query, max(RERANK_DEPTH, offset + limit), count=True)
-        ranked = self._ranked(searcher, result.hits, scores=[float(s) for s, _ in result.hits])
+        hits = result.hits
+        addresses = [address for _, address in hits]
+        ids = searcher.fast_field_values(ID, addresses)
+        published = searcher.fast_field_values(PUBLISHED, addresses)
         moment = int((now or datetime.now(UTC)).timestamp())
-        ranked = [Ranked(r.id, r.score * recency(r.published, moment), r.published) for r in ranked]
-        ranked.sort(key=lambda r: (-r.score, -r.id))
-        return RankedPage(_count(result), ranked[offset : offset + limit])
+        # Plain tuples while sorting the whole rerank depth; Ranked only for the page.
+        scored: list[tuple[float, int, int | None]] = []
+        for (score, _), i, p in zip(hits, ids, published, strict=True):
+            when = None if p is None else int(p)
+            scored.append((float(score) * recency(when, moment), int(i or 0), when))
+        scored.sort(key=lambda t: (-t[0], -t[1]))
+        page = [Ranked(i, score, when) for score, i, when in scored[offset : offset + limit]]
+        return RankedPage(_count(result), page)
 
     @staticmethod
-    def _ranked(
-        searcher: tantivy.Searcher,
-        hits: list[tuple[object, tantivy.DocAddress]],
-        scores: list[float] | None,
+    def _by_date(
+        searcher: tantivy.Searcher, hits: list[tuple[object, tantivy.DocAddress]]
     ) -> list[Ranked]:
         addresses = [address for _, address in hits]
         ids = searcher.fast_field_values(ID, addresses)
         published = searcher.fast_field_values(PUBLISHED, addresses)
         return [
-            Ranked(int(i or 0), scores[n] if scores else 0.0, int(p) if p is not None else None)
-            for n, (i, p) in enumerate(zip(ids, published, strict=True))
+            Ranked(int(i or 0), 0.0, None if p is None else int(p))
+            for i, p in zip(ids, published, strict=True)
         ]
 
 
