@@ -56,6 +56,12 @@ class RobotsPolicy:
         delay = parser.crawl_delay(self._agent)
         return float(delay) if delay is not None else None
 
+    async def rules_for(self, url: str) -> tuple[bool, float | None]:
+        """`is_allowed` and `crawl_delay` in one look-up (the fetcher asks both per page)."""
+        parser = await self._parser_for(_origin(url))
+        delay = parser.crawl_delay(self._agent)
+        return parser.can_fetch(self._agent, url), float(delay) if delay is not None else None
+
     async def _parser_for(self, origin: str) -> RobotFileParser:
         # One lock per origin: twenty pages of one site wait for a single robots.txt fetch.
         lock = self._locks.setdefault(origin, asyncio.Lock())

@@ -31,6 +31,7 @@ import httpcore
 import httpx
 
 from akhbar.errors import BlockedAddressError, FetchError
+from akhbar.fetch.pool import IdleCheckBackend, KeepAlivePool
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -94,8 +95,9 @@ class AddressGuard:
         self._ttl = ttl
         self._cache: dict[str, tuple[float, list[str]]] = {}
 
-    async def check_url(self, url: str) -> None:
-        """Refuse (BlockedAddressError) unless `url` is http(s) to a host with public addresses."""
+    async def check_url(self, url: str) -> httpx.URL:
+        """Refuse (BlockedAddressError) unless `url` is http(s) to a host with public addresses;
+        the parsed URL comes back, so that the request does not parse it again."""
         try:
             parsed = httpx.URL(url)
         except httpx.InvalidURL as exc:
@@ -108,7 +110,7 @@ class AddressGuard:
         if not host:
             raise FetchError("invalid_url", url=url, detail="no host")
         if self.allow_private:
-            return
+            return parsed
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         try:
             await self.resolve_checked(host, port)
@@ -116,6 +118,7 @@ class AddressGuard:
             raise BlockedAddressError(exc.reason, url=url, detail=exc.detail) from None
         except OSError as exc:  # socket.gaierror: no such host, resolver unreachable
             raise FetchError("dns_error", url=url, detail=str(exc)) from exc
+        return parsed
 
     async def resolve_checked(self, host: str, port: int) -> list[str]:
         """Addresses of `host`, all checked; raises BlockedAddressError if any is blocked."""
@@ -151,7 +154,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     def __init__(self, guard: AddressGuard) -> None:
         self._guard = guard
-        self._backend = httpcore.AnyIOBackend()
+        self._backend = IdleCheckBackend()
 
     async def connect_tcp(
         self,
@@ -185,17 +188,18 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 def guarded_transport(
     guard: AddressGuard, *, limits: httpx.Limits, verify: bool = True
 ) -> httpx.AsyncHTTPTransport:
-    """An httpx transport whose connections go through GuardedBackend (when the guard is on)."""
+    """An httpx transport over a KeepAlivePool whose connections go through GuardedBackend
+    (when the guard is on). `limits.max_connections` is not enforced here: the fetcher's
+    HostLimiter bounds the requests in flight."""
     transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False, verify=verify)
-    if guard.allow_private:
-        return transport
-    # httpx has no public hook for the network backend, so rebuild its connection pool with the
-    # same settings and ours (httpcore's public constructor; pinned by the httpx/httpcore ranges).
-    transport._pool = httpcore.AsyncConnectionPool(
+    # httpx has no public hook for the pool or the network backend, so replace its connection
+    # pool with ours (httpcore's public connection class; pinned by the httpx/httpcore ranges).
+    # The transport only calls handle_async_request, aclose and the async context methods,
+    # which KeepAlivePool has; it is not an AsyncConnectionPool subclass, hence the ignore.
+    transport._pool = KeepAlivePool(  # type: ignore[assignment]
         ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
-        max_connections=limits.max_connections,
-        max_keepalive_connections=limits.max_keepalive_connections,
+        max_idle=limits.max_keepalive_connections or 0,
         keepalive_expiry=limits.keepalive_expiry,
-        network_backend=GuardedBackend(guard),
+        network_backend=IdleCheckBackend() if guard.allow_private else GuardedBackend(guard),
     )
     return transport

@@ -340,7 +340,11 @@ def _raw_from_item(feed: Feed, item: FeedItem, url: str) -> RawArticle:
 
 
 def _raw_from_page(feed: Feed, item: FeedItem, url: str, page: ExtractedArticle) -> RawArticle:
-    canonical = canonicalize_url(page.canonical_url, base=url) if page.canonical_url else url
+    # Extraction falls back to the page's URL, which is canonical already (canonicalize_url
+    # is idempotent): only a canonical link of the page's own needs the work.
+    canonical = url
+    if page.canonical_url and page.canonical_url != url:
+        canonical = canonicalize_url(page.canonical_url, base=url)
     tags = list(dict.fromkeys([*page.tags, *item.tags]))
     return RawArticle(
         title=page.title or item.title,
