@@ -77,7 +77,7 @@ def text_terms(
     """Term frequencies of title + lead: stems of normalised non-stopwords, title words ×2."""
     stop = stopwords()
     title = [w for w in _WORD.findall(title_norm) if w not in stop and not w.isdigit()]
-    lead = [w for w in _WORD.findall(body_norm)[:lead_words] if w not in stop and not w.isdigit()]
+    lead = [w for w in first_words(body_norm, lead_words) if w not in stop and not w.isdigit()]
     counts: dict[int, float] = {}
     for weight, words in ((TITLE_WEIGHT, title), (1.0, lead)):
         for stem in stem_words(words):
@@ -85,6 +85,23 @@ def text_terms(
                 key = term_key(stem)
                 counts[key] = counts.get(key, 0.0) + weight
     return counts
+
+
+#: Characters read to find the lead's words: far more than LEAD_WORDS words take in news text
+#: (Arabic words average ~5 letters), and `first_words` reads on when they do not.
+_LEAD_CHARS_PER_WORD = 12
+
+
+def first_words(norm_text: str, count: int) -> list[str]:
+    """The first `count` words of normalised text: `_WORD.findall(norm_text)[:count]`, without
+    splitting the whole body (the lead is ~60 of its 300-400 words). When the prefix read
+    yields more than `count` words, the first `count` are whole: the next one starts after
+    them; otherwise the whole text is split."""
+    prefix = norm_text[: count * _LEAD_CHARS_PER_WORD]
+    found = _WORD.findall(prefix)
+    if len(found) <= count and len(prefix) < len(norm_text):
+        found = _WORD.findall(norm_text)
+    return found[:count]
 
 
 def idf(df: int, documents: int) -> float:
@@ -100,17 +117,23 @@ def weigh(
 ) -> Vector:
     """The L2-normalised TF-IDF vector: sublinear tf × idf, tags boosted."""
     vector: Vector = {}
+    log = math.log
     for term, count in tf.items():
-        weight = (1.0 + math.log(count)) * idf(df.get(term, 0), documents) if count >= 1 else 0.0
-        if weight > 0:
-            vector[term] = weight
+        if count >= 1:
+            # `idf` inlined (same arithmetic, same result): this runs for every term of every
+            # stored article, and the call was a third of the loop's time.
+            found = df.get(term, 0)
+            weight = (1.0 + log(count)) * log(1.0 + (documents - found + 0.5) / (found + 0.5))
+            if weight > 0:
+                vector[term] = weight
     for term in tag_terms:
         vector[term] = vector.get(term, 0.0) + TAG_BOOST * idf(df.get(term, 0), documents)
     return normalized(vector)
 
 
 def vector_norm(vector: Mapping[int, float]) -> float:
-    return math.sqrt(sum(w * w for w in vector.values()))
+    # A list, not a generator: the same sum in the same order, at half the cost.
+    return math.sqrt(sum([w * w for w in vector.values()]))
 
 
 def normalized(vector: Mapping[int, float]) -> Vector:
@@ -122,12 +145,26 @@ def cosine(a: Mapping[int, float], b: Mapping[int, float]) -> float:
     """Dot product of two normalised vectors (iterates over the shorter)."""
     if len(a) > len(b):
         a, b = b, a
-    return sum(w * b[t] for t, w in a.items() if t in b)
+    # A list, not a generator: the same sum in the same order, faster (runs per centroid).
+    return sum([w * b[t] for t, w in a.items() if t in b])
 
 
 def top_terms(vector: Mapping[int, float], k: int) -> list[int]:
     """The k heaviest terms, heaviest first (ties by term id, so the choice is stable)."""
-    return [t for t, _ in sorted(vector.items(), key=lambda item: (-item[1], item[0]))[:k]]
+    return heaviest_first(vector)[:k]
+
+
+def heaviest_first(weights: Mapping[int, float]) -> list[int]:
+    """The keys of `weights`, heaviest first, ties by key (smallest first).
+
+    Two sorts in C instead of one with a Python key of (-weight, key): ordered by key first,
+    then by weight with reverse=True, which keeps equal weights in their order (Python's sort
+    stays stable when reversed). The same order at a third of the cost; it runs several times
+    for every stored article.
+    """
+    keys = sorted(weights)
+    keys.sort(key=weights.__getitem__, reverse=True)
+    return keys
 
 
 def add_to_centroid(

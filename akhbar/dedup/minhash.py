@@ -96,19 +96,30 @@ def shingle_hashes(norm_text: str) -> Shingles:
     words = _WORD.findall(norm_text)
     if len(words) < 2:
         return np.empty(0, dtype=np.uint64)
-    h = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    # map() in C rather than a generator: the per-word Python frame was half of this function.
+    h = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
     # Uint64 arithmetic wraps modulo 2^64 (array operations never warn); the top 32 bits of
     # a·x + b·y are a well-mixed hash of the ordered pair (x, y).
     pairs = (h[:-1] * _PAIR_A + h[1:] * _PAIR_B) >> _SHIFT
-    return np.unique(pairs)
+    # np.unique's result (sorted, distinct) by a sort and a mask: its generic path costs more
+    # than the work at a few hundred values.
+    pairs.sort()
+    distinct = np.empty(pairs.size, dtype=bool)
+    distinct[0] = True
+    np.not_equal(pairs[1:], pairs[:-1], out=distinct[1:])
+    shingles: Shingles = pairs[distinct]
+    return shingles
 
 
 def signature(shingles: Shingles) -> Signature:
     """The 128 MinHash values of a non-empty shingle set."""
     if shingles.size == 0:
         raise ValueError("no shingles: a signature needs at least one")
-    hashed = (_PERM_A * shingles[None, :] + _PERM_B) >> _SHIFT
-    result: Signature = hashed.min(axis=1).astype(np.uint32)
+    hashed = _PERM_A * shingles[None, :]
+    hashed += _PERM_B
+    # The shift is monotonic, so the minimum of the shifted values is the shifted minimum:
+    # shifting the 128 minima instead of the whole 128 x n matrix gives the same signature.
+    result: Signature = (hashed.min(axis=1) >> _SHIFT).astype(np.uint32)
     return result
 
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 from akhbar.arabic.normalize import normalize_for_match
 from akhbar.arabic.stopwords import is_stopword
+from akhbar.arabic.tokens import words
 from akhbar.enrich.candidates import (
     TITLE_LINKS,
     TITLE_WORDS,
@@ -504,6 +505,8 @@ def _has_role_before(entity: Entity, tokens: list[str], i: int) -> bool:
 
 #: «أوبك+»: a plus sign glued to a name is read «بلس» (أوبك بلس); words drop the sign.
 _PLUS = re.compile(r"(?<=[^\W\d_])\+")
+#: The word pattern of akhbar.arabic.tokens.words, for text already normalised.
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _sections(title: str, body: str) -> list[tuple[str, float]]:
@@ -515,6 +518,33 @@ def _sections(title: str, body: str) -> list[tuple[str, float]]:
         lead, _, rest = body.partition("\n")
     sections = [(title, TITLE_WEIGHT), (lead, LEAD_WEIGHT), (rest, BODY_WEIGHT)]
     return [(_PLUS.sub(" بلس", t) if "+" in t else t, w) for t, w in sections]
+
+
+def _section_words(
+    title: str, body: str, norms: tuple[str, str] | None
+) -> list[tuple[Words, float]]:
+    """The sections of `_sections`, each with its normalised words.
+
+    With `norms`, the title's words are those of the normalised title, and the body's are
+    split between lead and rest at the lead's word count: normalisation never acts across a
+    line break (it deletes and folds characters, and unfolds a hyphen only between two
+    letters), so the words of the body are the lead's followed by the rest's. Only the lead
+    is normalised here, to find where it ends and to check that it does.
+    """
+    sections = _sections(title, body)
+    if norms is None or "+" in title or "+" in body:
+        # `_sections` may spell out a "+" (أوبك+): its texts are then not the ones normalised.
+        return [(Words(text), weight) for text, weight in sections]
+    (title_text, title_weight), (lead, lead_weight), (rest, rest_weight) = sections
+    body_words = _WORD.findall(norms[1])
+    lead_words = words(lead)
+    if body_words[: len(lead_words)] != lead_words:
+        return [(Words(text), weight) for text, weight in sections]
+    return [
+        (Words(title_text, _WORD.findall(norms[0])), title_weight),
+        (Words(lead, lead_words), lead_weight),
+        (Words(rest, body_words[len(lead_words) :]), rest_weight),
+    ]
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -746,11 +776,14 @@ def analyze_article(
     learned: Mapping[str, LearnedEntity] | None = None,
     max_tags: int = 8,
     keyphrases: int = 0,
+    norms: tuple[str, str] | None = None,
 ) -> TagResult:
-    """`tag_article` with the name candidates it saw (see TagResult)."""
+    """`tag_article` with the name candidates it saw (see TagResult). `norms`: the title and
+    body as `normalize_for_match` made them, when the caller has them (the pipeline does):
+    most of the text is then not normalised again."""
     reader = _Reader(gazetteer, learned if learned else _NO_LEARNED)
     # Each text is normalised and split once; the candidate scan reads the same words.
-    sections = [(Words(text), weight) for text, weight in _sections(title, body)]
+    sections = _section_words(title, body, norms)
     for ws, weight in sections:
         reader.read(ws, weight)
         reader.position += len(ws)

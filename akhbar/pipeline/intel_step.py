@@ -7,13 +7,15 @@ entity tagger, so that extracted tags are already linked when the stories step r
     Ingestor(store, steps=[entity_step, *intel_steps(store), index_step])
 
 Every store call here is an index probe or a bounded range scan: the cost per article stays
-flat as the store grows, and nothing accumulates in memory.
+flat as the store grows. What the story step keeps in memory is bounded: the rows it wrote
+most recently (vectors, centroids), so that it does not read them back (`CACHED_VECTORS`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 from akhbar.arabic import normalize_for_match
@@ -58,9 +60,9 @@ from akhbar.dedup.minhash import (
     signature_from_bytes,
     signature_to_bytes,
 )
-from akhbar.models import Source
+from akhbar.models import RelationKind, Source
 from akhbar.pipeline.ingest import PreparedArticle
-from akhbar.store.intel import IntelQueries
+from akhbar.store.intel import IntelQueries, StoredVector
 
 #: Candidates whose bodies are compared exactly, best estimates first (bounds the work when a
 #: much-copied wire story has dozens of copies: one confirmed copy leads to the group's root).
@@ -86,6 +88,13 @@ STORED_BUDGET = {
 }
 #: Candidates of the story decision (the story step's own budget: "read also" looks wider).
 STORY_CANDIDATES = RelatedParams(query_terms=10, candidates=30)
+#: Vectors of stored articles kept in memory (~1 kB each, ~10 MB): a new article's candidates
+#: are its neighbours in time, mostly the articles stored just before it, and reading their
+#: vectors back was a tenth of the store process's time per article.
+CACHED_VECTORS = 10_000
+#: Decoded story centroids kept in memory (~9 kB each): an open story is compared with most
+#: of the articles published near it, and decoding was as costly as comparing.
+CACHED_CENTROIDS = 1_000
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -215,6 +224,22 @@ class StoryStep:
         self._documents = 0
         self._batch_documents = 0
         self._batch_df: dict[int, int] = {}
+        # Document frequencies as stored, read once per batch: the batch holds the write
+        # lock, so only this step changes them until it writes its counts.
+        self._stored_df: dict[int, int] = {}
+        # 'related' and 'same-story' links of the batch, written at its end in one statement
+        # (nothing reads them while the batch runs), and the articles whose 'related' links
+        # they replace.
+        self._links: list[tuple[int, int, RelationKind, float]] = []
+        self._related_of: list[int] = []
+        # Rows this step wrote, kept to spare reading them back: article id → vector (with its
+        # story), story id → (centroid blob, decoded centroid, its norm). Vectors and story
+        # memberships never change once written; the centroid is checked against its blob.
+        # Both are dropped when another connection committed (`data_version`) or a batch
+        # rolled back.
+        self._vectors: OrderedDict[int, StoredVector] = OrderedDict()
+        self._centroids: OrderedDict[int, tuple[bytes, dict[int, float], float]] = OrderedDict()
+        self._data_version: int | None = None
 
     def on_new_article(
         self, article_id: int, prepared: PreparedArticle, source: Source | None
@@ -228,7 +253,8 @@ class StoryStep:
         terms = sorted({*tf, *tags})
         df, documents = self._frequencies(terms), self._documents + self._batch_documents
         vector = weigh(tf, tags, df, documents)
-        store.save_vector(article_id, at, *vector_to_blobs(vector))
+        blobs = vector_to_blobs(vector)
+        store.save_vector(article_id, at, *blobs)
         root = store.duplicate_root(article_id)
         story_of_root = store.story_of(root) if root != article_id else None
         if story_of_root is not None:
@@ -237,19 +263,28 @@ class StoryStep:
             store.add_story_member(
                 story_of_root, article_id, source_id=source_id, at=at, score=1.0, may_lead=False
             )
+            self._remember(StoredVector(article_id, at, *blobs, story_of_root))
             return
         self._batch_documents += 1
         for term in terms:
             self._batch_df[term] = self._batch_df.get(term, 0) + 1
         candidates = gather_candidates(
-            store, vector, at, exclude={article_id, root}, params=STORY_CANDIDATES
+            store,
+            vector,
+            at,
+            exclude={article_id, root},
+            params=STORY_CANDIDATES,
+            load_vectors=self._load_vectors,
         )
         story_id = self._assign(article_id, vector, at, candidates, source_id)
+        self._remember(StoredVector(article_id, at, *blobs, story_id))
         store.post_terms(article_id, at, top_terms(vector, POSTED_TERMS))
         links = links_from_candidates(candidates, story_id, at, self.stored_related)
-        store.replace_related(article_id, links)
+        self._related_of.append(article_id)
+        self._links.extend((article_id, other, "related", score) for other, score in links)
         if self.refreshed:
             self._write_counts()  # the full ranking reads the statistics from the store
+            self._write_links()  # ... and the refreshed lists replace what is pending
         for other_id, _score in links[: self.refreshed]:
             self._store_related(other_id)
 
@@ -268,28 +303,83 @@ class StoryStep:
         self._documents = self.store.document_count()
         self._batch_documents = 0
         self._batch_df = {}
+        self._stored_df = {}
+        self._links, self._related_of = [], []
+        # Inside the batch's transaction: nobody else can commit until it ends.
+        version = self.store.data_version()
+        if version != self._data_version:
+            self._forget()
+            self._data_version = version
 
     def end_batch(self) -> None:
         """The batch's document frequencies, summed: one row per distinct term (wire news
-        repeats its terms, so far fewer rows than one per term per article)."""
+        repeats its terms, so far fewer rows than one per term per article); and its links."""
         self._write_counts()
+        self._write_links()
 
     def abort_batch(self) -> None:
-        self.start_batch()
+        self._forget()  # the cached rows of the batch were rolled back
+        self._links, self._related_of = [], []
+        self._documents = self._batch_documents = 0
+        self._batch_df, self._stored_df = {}, {}
+
+    def _forget(self) -> None:
+        self._vectors.clear()
+        self._centroids.clear()
 
     def _write_counts(self) -> None:
         self.store.count_documents(self._batch_df, self._batch_documents)
         self._documents += self._batch_documents
         self._batch_documents = 0
         self._batch_df = {}
+        self._stored_df = {}  # the counts just written changed them
+
+    def _write_links(self) -> None:
+        if self._related_of or self._links:
+            self.store.replace_related_of(self._related_of, self._links)
+        self._links, self._related_of = [], []
 
     def _frequencies(self, terms: Sequence[int]) -> dict[int, int]:
-        """Document frequencies as stored plus this batch's, not yet written."""
-        df = self.store.document_frequencies(terms)
-        for term in terms:
-            if term in self._batch_df:
-                df[term] = df.get(term, 0) + self._batch_df[term]
-        return df
+        """Document frequencies as stored plus this batch's, not yet written (0: unseen)."""
+        stored = self._stored_df
+        missing = [t for t in terms if t not in stored]
+        if missing:
+            found = self.store.document_frequencies(missing)
+            for term in missing:
+                stored[term] = found.get(term, 0)
+        batch = self._batch_df
+        return {t: stored[t] + batch[t] if t in batch else stored[t] for t in terms}
+
+    def _remember(self, vector: StoredVector) -> None:
+        self._vectors[vector.article_id] = vector
+        if len(self._vectors) > CACHED_VECTORS:
+            self._vectors.popitem(last=False)
+
+    def _load_vectors(self, ids: Sequence[int]) -> dict[int, StoredVector]:
+        """`store.vectors(ids)`, from the cache where it can: the same rows either way."""
+        cached = self._vectors
+        found = {a: cached[a] for a in ids if a in cached}
+        if len(found) < len(ids):
+            for article_id, stored in self.store.vectors(
+                [a for a in ids if a not in found]
+            ).items():
+                found[article_id] = stored
+                if stored.story_id is not None:  # membership is final once it exists
+                    self._remember(stored)
+        return found
+
+    def _centroid(self, story_id: int, blob: bytes) -> tuple[dict[int, float], float]:
+        """The story's centroid decoded from `blob`, and its norm (decoded once per blob)."""
+        kept = self._centroids.get(story_id)
+        if kept is not None and kept[0] == blob:
+            self._centroids.move_to_end(story_id)
+            return kept[1], kept[2]
+        centroid = centroid_from_blob(blob)
+        norm = vector_norm(centroid)
+        self._centroids[story_id] = (blob, centroid, norm)
+        if len(self._centroids) > CACHED_CENTROIDS:
+            self._centroids.popitem(last=False)
+        return centroid, norm
 
     def flush(self) -> None:
         """Nothing to do after a commit: every write happened in the batch's transaction."""
@@ -312,15 +402,15 @@ class StoryStep:
         states = store.story_states(shortlist)
         # At most MAX_STORIES centroids of CENTROID_TERMS terms: plain dicts beat a numpy
         # pass at this size, and the chosen one is updated below without decoding it again.
-        centroids = {s: centroid_from_blob(states[s].centroid) for s in shortlist if s in states}
+        centroids = {s: self._centroid(s, states[s].centroid) for s in shortlist if s in states}
         matches = [
             StoryMatch(
                 s,
-                cosine(vector, c) / norm if (norm := vector_norm(c)) > 0 else 0.0,
+                cosine(vector, c) / norm if norm > 0 else 0.0,
                 nearest[s],
                 gap_to_span(at, states[s].first_at, states[s].last_at),
             )
-            for s, c in centroids.items()
+            for s, (c, norm) in centroids.items()
         ]
         story_id, score = choose_story(matches, self.params)
         if story_id is None:
@@ -333,10 +423,10 @@ class StoryStep:
         store.add_story_member(
             story_id, article_id, source_id=source_id, at=at, score=round(score, 4), may_lead=True
         )
-        centroid = add_to_centroid(centroids[story_id], vector)
+        centroid = add_to_centroid(centroids[story_id][0], vector)
         store.set_story_centroid(story_id, centroid_to_blob(centroid))
         if state.lead_id is not None:
-            store.link_articles([(article_id, state.lead_id, "same-story", round(score, 4))])
+            self._links.append((article_id, state.lead_id, "same-story", round(score, 4)))
         return story_id
 
 

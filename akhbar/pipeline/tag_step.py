@@ -116,6 +116,7 @@ class TagAnalyzer:
             learned=learned,
             max_tags=self.max_tags,
             keyphrases=self.keyphrases,
+            norms=(prepared.title_norm, prepared.body_norm),
         )
         return TagReading(result, self.version)
 

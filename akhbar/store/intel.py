@@ -73,6 +73,10 @@ def _utc(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
+#: Ids bound in one statement (SQLite's limit on variables is 32,766 since 3.32, 999 before).
+_IDS_PER_QUERY = 900
+
+
 def _marks(n: int) -> str:
     return ",".join("?" * n)
 
@@ -162,10 +166,11 @@ class IntelQueries:
     def link_articles(self, rows: Iterable[tuple[int, int, RelationKind, float]]) -> None:
         """(article id, other id, kind, score) relations; an existing link is kept."""
         checked = []
+        now = _now_iso()  # once per call: formatting the time cost more than the insert
         for article_id, other_id, kind, score in rows:
             if kind not in RELATION_KINDS:
                 raise ValueError(f"unknown relation kind {kind!r}")
-            checked.append((article_id, other_id, kind, score, _now_iso()))
+            checked.append((article_id, other_id, kind, score, now))
         self.db.executemany(
             "INSERT INTO article_relations (article_id, other_id, kind, score, created_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
@@ -318,6 +323,27 @@ class IntelQueries:
         )
         self.link_articles((article_id, other, "related", score) for other, score in rows)
 
+    def replace_related_of(
+        self, article_ids: Sequence[int], rows: Iterable[tuple[int, int, RelationKind, float]]
+    ) -> None:
+        """`replace_related` for many articles at once: their outgoing 'related' links are
+        deleted, then `rows` (any kinds) are linked; two statements for a whole batch."""
+        ids = list(article_ids)
+        for start in range(0, len(ids), _IDS_PER_QUERY):
+            chunk = ids[start : start + _IDS_PER_QUERY]
+            self.db.execute(
+                "DELETE FROM article_relations WHERE kind = 'related'"
+                f" AND article_id IN ({_marks(len(chunk))})",
+                chunk,
+            )
+        self.link_articles(rows)
+
+    def data_version(self) -> int:
+        """SQLite's data version: it changes when another connection commits (never for this
+        one's own commits), so a cache of rows this connection wrote knows when to forget."""
+        row = self.db.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
+
     # --- stories --------------------------------------------------------------------------------
 
     def story_of(self, article_id: int) -> int | None:
@@ -356,24 +382,20 @@ class IntelQueries:
         may_lead: bool,
     ) -> None:
         """Add a member and keep the story's counts, span and lead (the earliest original)."""
-        new_outlet = (
-            source_id is not None
-            and not self.db.execute(
-                "SELECT 1 FROM story_members WHERE story_id = ? AND source_id = ? LIMIT 1",
-                (story_id, source_id),
-            ).fetchone()
+        # The story first, while the member is not in it yet: whether its outlet is new to the
+        # story is asked inside the UPDATE (one statement fewer per article).
+        self.db.execute(
+            "UPDATE stories SET article_count = article_count + 1,"
+            " outlet_count = outlet_count + (?1 IS NOT NULL AND NOT EXISTS"
+            "  (SELECT 1 FROM story_members WHERE story_id = ?2 AND source_id = ?1)),"
+            " lead_id = CASE WHEN ?3 AND ?4 < first_at THEN ?5 ELSE lead_id END,"
+            " first_at = min(first_at, ?4), last_at = max(last_at, ?4) WHERE id = ?2",
+            (source_id, story_id, int(may_lead), at, article_id),
         )
         self.db.execute(
             "INSERT INTO story_members (article_id, story_id, source_id, at, score)"
             " VALUES (?, ?, ?, ?, ?)",
             (article_id, story_id, source_id, at, score),
-        )
-        self.db.execute(
-            "UPDATE stories SET article_count = article_count + 1,"
-            " outlet_count = outlet_count + ?,"
-            " lead_id = CASE WHEN ? AND ? < first_at THEN ? ELSE lead_id END,"
-            " first_at = min(first_at, ?), last_at = max(last_at, ?) WHERE id = ?",
-            (int(new_outlet), int(may_lead), at, article_id, at, at, story_id),
         )
 
     def set_story_centroid(self, story_id: int, centroid: bytes) -> None:

@@ -146,3 +146,31 @@ def test_related_links_are_stored_at_ingest(
 
 def test_related_of_an_unknown_article_is_empty(intel_store: IntelStore) -> None:
     assert related_articles(intel_store, 12345) == []
+
+
+def test_cosines_agree_with_a_binary_search_whatever_bits_the_query_terms_share() -> None:
+    """`cosines` finds each stored term among the query's through a table on 15 bits of the
+    term; query terms sharing those bits (here: all shifts collide, or too many terms for
+    the table) must still be found."""
+    import numpy as np
+
+    from akhbar.cluster.related import _positions
+
+    rng = np.random.default_rng(5)
+    # Equal on every bit the table reads (0-14, 16-30, 32-46, 47-61), different elsewhere.
+    colliding = [(1 << 15) | 7, (1 << 31) | 7, (1 << 62) | 7]
+    for query_terms in (
+        np.array(sorted(colliding), dtype=np.int64),
+        np.unique(rng.integers(0, 2**62, 300)),  # more than the table's bytes index
+        np.unique(rng.integers(0, 2**62, 60)),
+        np.array([42], dtype=np.int64),
+    ):
+        terms = np.concatenate([query_terms, rng.integers(0, 2**62, 500)])
+        rng.shuffle(terms)
+        found = _positions(query_terms, terms)
+        expected = np.minimum(np.searchsorted(query_terms, terms), query_terms.size - 1)
+        hits = query_terms[expected] == terms
+        assert np.array_equal(query_terms[found] == terms, hits)
+        assert np.array_equal(np.asarray(found)[hits], expected[hits])
+    query = dict.fromkeys(colliding, 0.5)
+    assert cosines(query, [vector_to_blobs({colliding[1]: 1.0, 5: 1.0})]) == pytest.approx([0.5])

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from akhbar.arabic import normalize_for_match
@@ -11,9 +14,11 @@ from akhbar.cluster.stories import (
     centroid_to_blob,
     choose_story,
     cosine,
+    first_words,
     gap_to_span,
     idf,
     text_terms,
+    top_terms,
     weigh,
 )
 from tests.cluster.corpus import IntelStore
@@ -148,6 +153,10 @@ def test_one_batch_counts_terms_and_decides_stories_as_article_by_article_does()
         assert stats[1] > 10 and len(stats[0]) > 100
         assert _term_stats(batched) == stats
         assert batched.story_assignments() == one_by_one.story_assignments()
+        # The links are written at the end of each batch, the same ones.
+        for kind in ("related", "same-story", "duplicate-of"):
+            assert batched.relation_pairs(kind) == one_by_one.relation_pairs(kind), kind
+        assert one_by_one.relation_pairs("related")
     finally:
         one_by_one.close()
         batched.close()
@@ -183,3 +192,87 @@ def test_a_batch_that_fails_leaves_no_counts_behind(intel_store: IntelStore) -> 
         assert _term_stats(intel_store) == _term_stats(fresh)
     finally:
         fresh.close()
+
+
+def test_a_batch_that_fails_leaves_no_cached_rows_behind() -> None:
+    """The story step's cached vectors and centroids of a rolled-back batch are forgotten:
+    its article and story ids are given again, to other articles."""
+    from akhbar.pipeline import Ingestor
+    from akhbar.pipeline.intel_step import intel_steps
+    from tests.cluster.corpus import stream
+
+    class BrokenOnce:
+        name = "broken"
+        broken = True
+
+        def on_new_article(self, article_id: int, prepared: object, source: object) -> None:
+            if article_id == 4 and self.broken:
+                self.broken = False
+                raise RuntimeError("disk full")
+
+        def flush(self) -> None: ...
+
+    raws = [raw for _, raw in stream()]
+    failed, fresh = IntelStore(":memory:"), IntelStore(":memory:")
+    try:
+        ingestor = Ingestor(failed, steps=[*intel_steps(failed), BrokenOnce()])
+        with pytest.raises(RuntimeError):
+            ingestor.ingest(raws[-6:])
+        ingestor.ingest(raws[:12])
+        Ingestor(fresh, steps=intel_steps(fresh)).ingest(raws[:12])
+        assert failed.story_assignments() == fresh.story_assignments()
+        for kind in ("related", "same-story"):
+            assert failed.relation_pairs(kind) == fresh.relation_pairs(kind), kind
+    finally:
+        failed.close()
+        fresh.close()
+
+
+def test_another_writer_between_batches_changes_nothing_the_steps_decide(
+    tmp_path: Path,
+) -> None:
+    """The story step keeps the rows it wrote (vectors, centroids) to spare reading them back;
+    articles another connection stores meanwhile are read from the store, and its commit makes
+    the step forget what it kept."""
+    from akhbar.pipeline import Ingestor
+    from akhbar.pipeline.intel_step import intel_steps
+    from tests.cluster.corpus import stream
+
+    raws = [raw for _, raw in stream()]
+    third = len(raws) // 3
+    path = str(tmp_path / "shared.db")
+    first, second, alone = IntelStore(path), IntelStore(path), IntelStore(":memory:")
+    try:
+        ingest_first = Ingestor(first, steps=intel_steps(first))
+        ingest_first.ingest(raws[:third])
+        Ingestor(second, steps=intel_steps(second)).ingest(raws[third : 2 * third])
+        ingest_first.ingest(raws[2 * third :])
+        Ingestor(alone, steps=intel_steps(alone)).ingest(raws)
+        assert first.story_assignments() == alone.story_assignments()
+        for kind in ("related", "same-story", "duplicate-of"):
+            assert first.relation_pairs(kind) == alone.relation_pairs(kind), kind
+    finally:
+        for store in (first, second, alone):
+            store.close()
+
+
+def test_top_terms_breaks_ties_by_term_id() -> None:
+    vector = {9: 0.5, 3: 0.5, 7: 0.9, 1: 0.1, 5: 0.5}
+    assert top_terms(vector, 4) == [7, 3, 5, 9]
+    assert top_terms({}, 3) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "كلمة",
+        " ".join(f"كلمة{i}" for i in range(200)),
+        "قصيرة " * 59 + "طويلة" * 40,  # the 60th word crosses the prefix read first
+        "x" * 2000 + " y",
+        "a, b. c" * 100,
+    ],
+)
+def test_first_words_are_the_first_words_of_the_whole_text(text: str) -> None:
+    for count in (1, 59, 60, 61):
+        assert first_words(text, count) == re.findall(r"[^\W_]+", text)[:count]

@@ -75,3 +75,12 @@ def test_copies_share_a_band_and_unrelated_texts_do_not() -> None:
 def test_signature_of_nothing_is_refused() -> None:
     with pytest.raises(ValueError, match="no shingles"):
         signature(shingles("كلمة"))
+
+
+def test_shingles_are_sorted_and_distinct() -> None:
+    text = normalize_for_match("أ ب أ ب أ ب ج د ج د " * 5)
+    shingles = shingle_hashes(text)
+    assert shingles.dtype == np.uint64
+    assert shingles.tolist() == sorted(set(shingles.tolist()))
+    # The distinct ordered word pairs: أ ب, ب أ, ب ج, ج د, د ج, د أ.
+    assert shingles.size == 6

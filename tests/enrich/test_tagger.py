@@ -241,3 +241,35 @@ def test_keyphrases_are_optional_and_not_covered_by_entities() -> None:
 def test_no_stopword_ever_becomes_a_tag(fillers: list[str]) -> None:
     text = " ".join(fillers)
     assert _tags(text, text, tuple(fillers[:3])) == []
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("بوتين يلتقي كيم جونغ أون", "التقى الرئيس الروسي فلاديمير بوتين.\n\n" + FILLER),
+        ("قمة في القاهرة", "سطر أول بلا فقرات ثم روسيا\nوسطر ثان عن مصر"),
+        ("عنوان", "وسط-\n\n-سطر عن الرياض"),  # hyphens at the paragraph break
+        ("عنوان", "كلمة\u200c\n\n\u200cكلمة عن بغداد"),  # invisibles at the break
+        ("ﷺ عنوان", "ﷺ\n\nﻻ شيء عن دمشق"),  # presentation forms
+        ("İstanbul", "İzmir\n\nİ ve Ankara"),
+        ("أوبك+ تمدد الخفض", "قررت أوبك+ تمديد الخفض.\n\nاجتمع وزراء أوبك+ في فيينا"),
+        ("عنوان", "فقرة واحدة عن الأردن"),
+    ],
+)
+def test_the_callers_normalised_text_reads_the_same_as_the_tagger_own(
+    title: str, body: str
+) -> None:
+    """The pipeline hands the tagger the title and body it already normalised; the words it
+    then takes for each section must be the ones it would have made itself."""
+    from akhbar.enrich.tagger import _section_words, analyze_article
+
+    norms = (normalize_for_match(title), normalize_for_match(body))
+    own = [(ws.norms, weight) for ws, weight in _section_words(title, body, None)]
+    given_norms = [(ws.norms, weight) for ws, weight in _section_words(title, body, norms)]
+    assert given_norms == own
+    kw: dict[str, object] = {"publisher_tags": (), "gazetteer": load_gazetteer()}
+    assert analyze_article(title, body, norms=norms, **kw) == analyze_article(  # type: ignore[arg-type]
+        title,
+        body,
+        **kw,  # type: ignore[arg-type]
+    )
