@@ -43,6 +43,13 @@ TITLE_SURFACE = "title_surface"
 TITLE_STEM = "title_stem"
 BODY_SURFACE = "body_surface"
 BODY_STEM = "body_stem"
+#: "Common grams": each pair of adjacent words of which one is a stopword, as one term
+#: (`pair_term`). A phrase like "في الأردن" or "ما هذه" is then one posting list instead of an
+#: intersection of two huge ones checked position by position (50-80 ms at 1 M articles).
+TITLE_PAIRS = "title_pairs"
+BODY_PAIRS = "body_pairs"
+#: Joins the two words of a pair term; never part of a word (words are [^\W_]+).
+PAIR_JOINER = "_"
 TAGS = "tags"
 TAG_KEY = "tag_key"
 SOURCE = "source"
@@ -70,8 +77,10 @@ class IndexDoc:
     id: int
     title_surface: str
     title_stem: str
+    title_pairs: str
     body_surface: str
     body_stem: str
+    body_pairs: str
     tags: list[str]
     tag_keys: list[str]
     source: str
@@ -165,12 +174,40 @@ def analyze(text: str) -> Analyzed:
     )
 
 
-def analyzed_fields(text: str) -> tuple[str, str]:
-    """`analyze(text)` as the two field values tantivy indexes: the surface words and the stems,
-    separated by whitespace (tantivy's whitespace tokenizer ignores the extra spaces a chunk
-    without words or without stems leaves)."""
+def analyzed_fields(text: str) -> tuple[str, str, str]:
+    """`analyze(text)` as the three field values tantivy indexes: the surface words, the stems
+    and the stopword pairs (`common_pairs`), separated by whitespace (tantivy's whitespace
+    tokenizer ignores the extra spaces a chunk without words or without stems leaves)."""
     found = analyze_chunks(text.split())
-    return " ".join(map(CHUNK_SURFACE, found)), " ".join(map(CHUNK_STEMS, found))
+    return (
+        " ".join(map(CHUNK_SURFACE, found)),
+        " ".join(map(CHUNK_STEMS, found)),
+        common_pairs(found),
+    )
+
+
+def common_pairs(found: Sequence[ChunkAnalysis]) -> str:
+    """The pair term of each two adjacent words of which at least one is a stopword (its stem
+    is ""), in text order, joined by spaces. Adjacent as in the surface field: across chunks,
+    sentences and paragraphs alike, so a pair term is present exactly where the two-word
+    phrase query on the surface field would match."""
+    norms = list(chain.from_iterable(map(CHUNK_WORDS, found)))
+    stems = list(chain.from_iterable(map(CHUNK_WORD_STEMS, found)))
+    return " ".join(
+        [
+            f"{a}{PAIR_JOINER}{b}"
+            for a, b, sa, sb in zip(norms, norms[1:], stems, stems[1:], strict=False)
+            if not (sa and sb)
+        ]
+    )
+
+
+def pair_term(first: str, second: str) -> str | None:
+    """The pair term that stands for the phrase "first second" on a pairs field, or None when
+    that phrase has no pair term (neither word is a stopword)."""
+    if query_word_stem(first) and query_word_stem(second):
+        return None
+    return f"{first}{PAIR_JOINER}{second}"
 
 
 @lru_cache(maxsize=65536)
@@ -257,15 +294,17 @@ def analyze_document(
     published_at: datetime | None = None,
 ) -> IndexDoc:
     """Everything tantivy indexes for one article; `tags` holds tag names and their aliases."""
-    title_surface, title_stem = analyzed_fields(title)
-    body_surface, body_stem = analyzed_fields(body)
+    title_surface, title_stem, title_pairs = analyzed_fields(title)
+    body_surface, body_stem, body_pairs = analyzed_fields(body)
     keys = tag_keys(tags)
     return IndexDoc(
         id=article_id,
         title_surface=title_surface,
         title_stem=title_stem,
+        title_pairs=title_pairs,
         body_surface=body_surface,
         body_stem=body_stem,
+        body_pairs=body_pairs,
         # The words of every tag name, so a plain query word also meets the article's tags.
         tags=[name_words(key) for key in keys],
         tag_keys=keys,

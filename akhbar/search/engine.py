@@ -23,6 +23,7 @@ import tantivy
 
 from akhbar.errors import StoreError
 from akhbar.search.analysis import (
+    BODY_PAIRS,
     BODY_STEM,
     BODY_SURFACE,
     ID,
@@ -30,6 +31,7 @@ from akhbar.search.analysis import (
     SOURCE,
     TAG_KEY,
     TAGS,
+    TITLE_PAIRS,
     TITLE_STEM,
     TITLE_SURFACE,
     WORDS_TOKENIZER,
@@ -37,7 +39,7 @@ from akhbar.search.analysis import (
 )
 
 #: Bump when the schema or the analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = "akhbar-search-1"
+SCHEMA_VERSION = "akhbar-search-2"  # 2: the stopword pair fields
 VERSION_FILE = "akhbar-schema-version"
 #: Relevance is BM25 × recency; the recency factor re-ranks this many BM25 hits.
 RERANK_DEPTH = 200
@@ -70,6 +72,9 @@ def build_schema() -> tantivy.Schema:
     for name in (TITLE_SURFACE, BODY_SURFACE, TITLE_STEM, BODY_STEM, TAGS):
         # Positions on the stem fields too: a phrase also matches through stems, ranked lower.
         sb.add_text_field(name, tokenizer_name=WORDS_TOKENIZER, index_option="position")
+    for name in (TITLE_PAIRS, BODY_PAIRS):
+        # A pair term is a whole two-word phrase: term frequencies for BM25, no positions.
+        sb.add_text_field(name, tokenizer_name=WORDS_TOKENIZER, index_option="freq")
     sb.add_text_field(TAG_KEY, tokenizer_name="raw", index_option="basic")
     sb.add_text_field(SOURCE, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field(PUBLISHED, indexed=True, fast=True)
@@ -246,8 +251,10 @@ def _document(doc: IndexDoc) -> tantivy.Document:
     d.add_unsigned(ID, doc.id)  # add_unsigned: a keyword argument would make an i64
     d.add_text(TITLE_SURFACE, doc.title_surface)
     d.add_text(TITLE_STEM, doc.title_stem)
+    d.add_text(TITLE_PAIRS, doc.title_pairs)
     d.add_text(BODY_SURFACE, doc.body_surface)
     d.add_text(BODY_STEM, doc.body_stem)
+    d.add_text(BODY_PAIRS, doc.body_pairs)
     for words in doc.tags:
         d.add_text(TAGS, words)
     for key in doc.tag_keys:

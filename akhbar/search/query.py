@@ -28,24 +28,30 @@ from akhbar.arabic.stopwords import is_stopword
 from akhbar.arabic.tokens import words
 from akhbar.errors import QueryError
 from akhbar.search.analysis import (
+    BODY_PAIRS,
     BODY_STEM,
     BODY_SURFACE,
     PUBLISHED,
     SOURCE,
     TAG_KEY,
     TAGS,
+    TITLE_PAIRS,
     TITLE_STEM,
     TITLE_SURFACE,
     clitic_forms,
     epoch_seconds,
     hamza_seat_variants,
+    pair_term,
     query_word_stem,
     tag_keys,
 )
+from akhbar.search.engine import MAX_TERM_BYTES
 
 #: BM25 boosts per field: an exact form (surface) outranks a match through the stem only.
 SURFACE_BOOSTS = {TITLE_SURFACE: 3.0, BODY_SURFACE: 1.5, TAGS: 2.5}
 STEM_BOOSTS = {TITLE_STEM: 1.2, BODY_STEM: 0.6}
+#: The pair field that answers a two-word phrase holding a stopword, per surface field.
+PAIR_FIELDS = {TITLE_SURFACE: TITLE_PAIRS, BODY_SURFACE: BODY_PAIRS}
 TAG_KEY_BOOST = 2.5
 #: Weight of a word behind a clitic (لتخفيف for تخفيف) or with its hamza on the other seat
 #: (مسؤول for مسئول), against 1 for the typed form.
@@ -545,17 +551,11 @@ class _Compiler:
         return options
 
     def _phrase(self, norms: list[str]) -> list[tantivy.Query]:
-        surface: list[str | tuple[int, str]] = list(norms)
-        options = [
-            self._boost(tantivy.Query.phrase_query(self.schema, f, surface), b)
-            for f, b in SURFACE_BOOSTS.items()
-        ]
+        options = [self._surface_phrase(norms, f, b) for f, b in SURFACE_BOOSTS.items()]
         # The phrase behind a clitic (لتخفيف الأحمال for "تخفيف الأحمال"): clitics attach to
         # the first word only.
         options += [
-            self._boost(
-                tantivy.Query.phrase_query(self.schema, f, [form, *surface[1:]]), b * CLITIC_BOOST
-            )
+            self._surface_phrase([form, *norms[1:]], f, b * CLITIC_BOOST)
             for form in clitic_forms(norms[0])
             for f, b in SURFACE_BOOSTS.items()
         ]
@@ -572,6 +572,18 @@ class _Compiler:
                 for f, b in STEM_BOOSTS.items()
             ]
         return options
+
+    def _surface_phrase(self, norms: list[str], field: str, boost: float) -> tantivy.Query:
+        """The phrase on one surface field; two words of which one is a stopword are looked up
+        as their pair term instead (same matches: analysis.common_pairs), which spares the
+        position-by-position intersection of two posting lists as long as the collection."""
+        pair = pair_term(*norms) if len(norms) == 2 and field in PAIR_FIELDS else None
+        if pair is not None and len(pair.encode()) <= MAX_TERM_BYTES:
+            return self._boost(
+                tantivy.Query.term_query(self.schema, PAIR_FIELDS[field], pair), boost
+            )
+        surface: list[str | tuple[int, str]] = list(norms)
+        return self._boost(tantivy.Query.phrase_query(self.schema, field, surface), boost)
 
     # --- filters ---
 

@@ -5,6 +5,7 @@ normaliser treats specially."""
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -52,8 +53,13 @@ def gold_texts() -> list[str]:
 def test_chunked_analysis_equals_analysing_the_whole_text(text: str) -> None:
     expected = reference(text)
     assert analyze(text) == expected
-    surface, stems = analyzed_fields(text)
+    surface, stems, pairs = analyzed_fields(text)
     assert (surface.split(), stems.split()) == (expected.surface, expected.stems)
+    # Every two adjacent words of which one is a stopword, as one term.
+    stop = stopwords()
+    assert pairs.split() == [
+        f"{a}_{b}" for a, b in pairwise(expected.surface) if a in stop or b in stop
+    ]
 
 
 def test_analysis_is_the_same_when_the_cache_is_emptied_while_reading(

@@ -84,6 +84,21 @@ def test_phrase_needs_adjacent_words(corpus: Corpus) -> None:
     assert sorted(corpus.keys("قطاع غزة")) == ["apart", "phrase"]
 
 
+@pytest.mark.parametrize("query", ["في الأردن", "الأردن في", "ما هذه", "وفي الأردن"])
+def test_phrase_with_a_stopword_needs_adjacent_words(corpus: Corpus, query: str) -> None:
+    # Looked up as one pair term (the pairs fields), not as a phrase: the same matches.
+    corpus.add("title", f"جولة {query} اليوم", "بحث الوفد ملفات عدة. " + FILLER)
+    corpus.add("body", "جولة", f"قال الوزير {query} تصريحات مقتضبة. " + FILLER)
+    corpus.add("across", "جولة", f"قال الوزير {query.split()[0]}\n\n{query.split()[1]} الخبر.")
+    first, second = query.split()
+    corpus.add("apart", "جولة", f"قال {second} الوزير {first} وغيره. " + FILLER)
+    corpus.add("reversed", "جولة", f"قال الوزير {second} {first} وغيره. " + FILLER)
+    # A paragraph break does not part the words of a phrase, on either kind of field.
+    found = corpus.keys(f'"{query}"')
+    assert sorted(found) == ["across", "body", "title"]
+    assert found.index("title") < found.index("body")  # in the title outranks in the body
+
+
 def test_words_are_all_required(corpus: Corpus) -> None:
     corpus.add("both", "قمة", "بحث الرئيس ملف المياه مع نظيره في القمة. " + FILLER)
     corpus.add("one", "قمة", "بحث الرئيس ملف الطاقة مع نظيره في القمة. " + FILLER)
