@@ -238,6 +238,13 @@ def normalize_for_match(text: str) -> str:
     return " ".join(text.split())
 
 
+def fold_in_place(text: str) -> str:
+    """The letter folds and deletions of `normalize_for_match` (and its lower case), with the
+    whitespace left as it is: line i of the result is line i of `text`, folded. For finding
+    where in a text a normalised word may be, without normalising each line on its own."""
+    return _fold_letters(_DELETE_OR_UNFOLD.sub(_delete_or_unfold, text)).lower()
+
+
 def clean_for_display(text: str) -> str:
     """Keep the published letters; remove invisible characters; NFC; tidy whitespace.
 

@@ -4,15 +4,26 @@ straightforward algorithm, kept here as the definition."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import json
 import re
+from pathlib import Path
 
 import pytest
 
+from akhbar.arabic.normalize import fold_in_place, normalize_for_match
 from akhbar.arabic.tokens import Token, tokenize
 from akhbar.arabic.tokens import words as words_of
 from akhbar.search.analysis import query_word_stem
-from akhbar.search.snippets import LEAD_WORDS, WINDOW_WORDS, MatchTerms, highlight, make_snippet
+from akhbar.search.snippets import (
+    LEAD_WORDS,
+    WINDOW_WORDS,
+    MatchTerms,
+    highlight,
+    make_snippet,
+    probe,
+)
 
 # --- the reference: tokenize everything, match word by word ----------------------------------
 
@@ -160,3 +171,39 @@ def test_snippet_marks_inflections_and_the_original_spelling() -> None:
 def test_ligature_is_shown_once_however_many_of_its_words_match() -> None:
     title = "قال ﷺ في الحديث"
     assert highlight(title, MatchTerms.of(["الله", "صلي"])) == "قال <mark>ﷺ</mark> في الحديث"
+
+
+# --- probes: lines that cannot match are not analysed ----------------------------------------
+
+
+def gold_words() -> set[str]:
+    path = Path(__file__).parent / "data" / "articles.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return {w for row in rows for text in (row["title"], row["body"]) for w in words_of(text)}
+
+
+def test_every_word_holds_the_probe_of_its_stem() -> None:
+    # What lets a line without any probe be skipped (snippets.probe).
+    missed = [
+        (word, stem)
+        for word in sorted(gold_words())
+        if (stem := query_word_stem(word)) and probe(stem) not in word
+    ]
+    assert missed == []
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_folding_in_place_keeps_the_lines(text: str) -> None:
+    folded = fold_in_place(text).split("\n")
+    lines = text.split("\n")
+    assert len(folded) == len(lines)
+    for raw, line in zip(lines, folded, strict=True):
+        assert normalize_for_match(line) == normalize_for_match(raw)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("query", QUERIES)
+def test_snippet_is_the_same_when_no_line_holds_a_probe(text: str, query: list[str]) -> None:
+    # Should a word ever miss its probe, every line is read, as without probes.
+    terms = dataclasses.replace(MatchTerms.of(query), probes=("لا يوجد في أي نص",))
+    assert make_snippet(text, terms) == ref_snippet(text, frozenset(query))
