@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
 # One tag per item: publishers separate keywords with Latin or Arabic commas and semicolons
@@ -40,6 +41,20 @@ _UPDATED_META = (
     "datemodified",
 )  # fmt: skip
 _TAG_META = ("keywords", "news_keywords", "article:tag", "parsely-tags")
+
+# Compiled once: tree.xpath(string) compiles its expression on every call, which cost as much
+# as evaluating it on a news page.
+_HEADLINE = etree.XPath("(//article//h1 | //h1)[1]")
+_TITLE = etree.XPath("//title")
+_BYLINE = etree.XPath("(//*[@rel='author'] | //*[@itemprop='author'])[1]")
+_BASE_HREF = etree.XPath("//base[@href]/@href")
+_TAG_LINKS = etree.XPath("//a[@rel='tag']")
+# A <time> inside the article or its header is the publication time; one in the footer or
+# a related box belongs to something else, so the article's own comes first.
+_TIME_PATHS = tuple(
+    etree.XPath(path)
+    for path in ("//article//time[@datetime]", "//time[@pubdate][@datetime]", "//time[@datetime]")
+)
 
 
 @dataclass(slots=True)
@@ -201,8 +216,16 @@ def _keywords(value: Any) -> list[str]:
     return []
 
 
-def _text_of(tree: lxml_html.HtmlElement, path: str) -> str:
-    found = tree.xpath(path)
+def _select(path: etree.XPath, tree: lxml_html.HtmlElement) -> list[Any]:
+    """The nodes (or attribute values) a node-set expression selects."""
+    found = path(tree)
+    # Every expression above selects a node-set, so this is always a list; the check narrows
+    # XPath's declared union of result types for the type checker.
+    return found if isinstance(found, list) else []
+
+
+def _text_of(tree: lxml_html.HtmlElement, path: etree.XPath) -> str:
+    found = _select(path, tree)
     return " ".join(found[0].text_content().split()) if found else ""
 
 
@@ -239,10 +262,8 @@ def _language(tree: lxml_html.HtmlElement, meta: dict[str, list[str]]) -> str:
 
 
 def _time_element(tree: lxml_html.HtmlElement) -> str:
-    # A <time> inside the article or its header is the publication time; one in the footer or
-    # a related box belongs to something else, so the article's own comes first.
-    for path in ("//article//time[@datetime]", "//time[@pubdate][@datetime]", "//time[@datetime]"):
-        found = tree.xpath(path)
+    for path in _TIME_PATHS:
+        found = _select(path, tree)
         if found:
             return str(found[0].get("datetime", "")).strip()
     return ""
@@ -268,8 +289,8 @@ def read_metadata(tree: lxml_html.HtmlElement, *, url: str) -> PageMetadata:
     title = (
         _first(meta, ("og:title", "twitter:title"))
         or str(ld.get("headline") or "")
-        or _text_of(tree, "(//article//h1 | //h1)[1]")
-        or _text_of(tree, "//title")
+        or _text_of(tree, _HEADLINE)
+        or _text_of(tree, _TITLE)
     )
     image = _first(meta, ("og:image", "og:image:url", "twitter:image")) or _image(ld.get("image"))
     canonical = _canonical(tree) or _first(meta, ("og:url",))
@@ -288,7 +309,7 @@ def read_metadata(tree: lxml_html.HtmlElement, *, url: str) -> PageMetadata:
 
 
 def _base_url(tree: lxml_html.HtmlElement, url: str) -> str:
-    found = tree.xpath("//base[@href]/@href")
+    found = _select(_BASE_HREF, tree)
     return urljoin(url, str(found[0]).strip()) if found else url
 
 
@@ -306,7 +327,7 @@ def _author(tree: lxml_html.HtmlElement, meta: dict[str, list[str]], ld: dict[st
         meta.get("author", []),
         _names(ld.get("author")),
         meta.get("article:author", []),
-        [_text_of(tree, "(//*[@rel='author'] | //*[@itemprop='author'])[1]")],
+        [_text_of(tree, _BYLINE)],
     )
     for group in groups:
         names = _dedupe(_clean_author(value) for value in group)
@@ -322,5 +343,5 @@ def _tags(tree: lxml_html.HtmlElement, meta: dict[str, list[str]], ld: dict[str,
             tags.extend(split_keywords(value))
     tags.extend(_keywords(ld.get("keywords")))
     # rel="tag" links are the visible tag list many CMSs print under the article.
-    tags.extend(" ".join(a.text_content().split()) for a in tree.xpath("//a[@rel='tag']"))
+    tags.extend(" ".join(a.text_content().split()) for a in _select(_TAG_LINKS, tree))
     return _dedupe(tags)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from akhbar import decode
 from akhbar.decode import charset_from_content_type, decode_bytes, repair_mojibake
 from akhbar.errors import DecodeError
 
@@ -106,3 +109,20 @@ def test_charset_from_content_type() -> None:
     assert charset_from_content_type('text/html; charset="Windows-1256"') == "windows-1256"
     assert charset_from_content_type("text/html;charset=utf-8") == "utf-8"
     assert charset_from_content_type("text/html") is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [chr(c) for c in range(0x0621, 0x064B)] + list("،؛؟.,()-0123456789 abc\u0640\u064e")
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_a_word_taken_by_the_fast_path_has_nothing_odd(word: str) -> None:
+    # The fast path (_CLEAN_WORD) skips the per-character check: it may only take words that
+    # check would find nothing odd in.
+    if decode._CLEAN_WORD.fullmatch(word):
+        assert decode._word_oddity(word) == 0
