@@ -75,16 +75,41 @@ def text_terms(
     title_norm: str, body_norm: str, *, lead_words: int = LEAD_WORDS
 ) -> dict[int, float]:
     """Term frequencies of title + lead: stems of normalised non-stopwords, title words ×2."""
-    stop = stopwords()
-    title = [w for w in _WORD.findall(title_norm) if w not in stop and not w.isdigit()]
-    lead = [w for w in first_words(body_norm, lead_words) if w not in stop and not w.isdigit()]
     counts: dict[int, float] = {}
+    title, lead = _WORD.findall(title_norm), first_words(body_norm, lead_words)
     for weight, words in ((TITLE_WEIGHT, title), (1.0, lead)):
-        for stem in stem_words(words):
-            if len(stem) >= 2:
-                key = term_key(stem)
+        for key in word_terms(words):
+            if key:
                 counts[key] = counts.get(key, 0.0) + weight
     return counts
+
+
+#: Normalised word → its term (0: none). A word's term depends on the word alone, and news
+#: repeats its words: one lookup replaces the stopword test, the stem and the term's hash,
+#: which were most of `text_terms` (run for every article).
+_WORD_TERMS: dict[str, int] = {}
+_WORD_TERMS_KEPT = 200_000
+
+
+def word_terms(words: list[str]) -> list[int]:
+    """The term of each word, in order: 0 for a stopword, a number, or a stem shorter than
+    two letters; else `term_key` of its stem."""
+    known = _WORD_TERMS
+    try:
+        return [known[w] for w in words]
+    except KeyError:
+        pass
+    stop = stopwords()
+    fresh = sorted({w for w in words if w not in known})
+    kept = [w for w in fresh if w not in stop and not w.isdigit()]
+    found = dict.fromkeys(fresh, 0)
+    for word, stem in zip(kept, stem_words(kept), strict=True):
+        if len(stem) >= 2:
+            found[word] = term_key(stem)
+    if len(known) + len(found) > _WORD_TERMS_KEPT:
+        known.clear()  # bounded; a miss costs only what every word cost before
+    known.update(found)
+    return [found[w] if w in found else known[w] for w in words]
 
 
 #: Characters read to find the lead's words: far more than LEAD_WORDS words take in news text

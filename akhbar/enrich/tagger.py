@@ -35,7 +35,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from akhbar.arabic.normalize import normalize_for_match
@@ -161,6 +161,23 @@ class TagSuggestion:
     #: Spellings of the tag's own name as cut from the text → times seen in this article
     #: (short forms, acronyms and demonyms are not spellings of the name: see `_spelling_skeleton`).
     spellings: dict[str, int] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple[Callable[..., TagSuggestion], tuple[object, ...]]:
+        # Readings cross from the worker process with every article: the positional form
+        # unpickles several times faster than the per-field state of a slots dataclass.
+        return TagSuggestion, (
+            self.entity_id,
+            self.display,
+            self.type,
+            self.score,
+            self.aliases_seen,
+            self.qid,
+            self.key,
+            self.tag_id,
+            self.from_publisher,
+            self.canonical,
+            self.spellings,
+        )
 
 
 # --- the compiled matcher --------------------------------------------------------------------
@@ -765,6 +782,9 @@ class TagResult:
     tags: list[TagSuggestion]
     candidates: list[Candidate]
     new_names: list[Candidate]
+
+    def __reduce__(self) -> tuple[type[TagResult], tuple[object, ...]]:
+        return TagResult, (self.tags, self.candidates, self.new_names)  # see TagSuggestion's
 
 
 def analyze_article(

@@ -32,6 +32,8 @@ from akhbar.store import NewArticle, SQLiteStore
 #: crash loses little and readers are not blocked for long.
 BATCH_SIZE = 500
 MAX_ERRORS_KEPT = 1000
+#: Outlet names and tags whose match keys an Ingestor remembers.
+MAX_KEYS_KEPT = 50_000
 
 
 @dataclass(slots=True)
@@ -49,6 +51,40 @@ class PreparedArticle:
     tags: list[tuple[str, list[str]]]
     #: Each analysing step's pure work on this article, by step name (see `Analyzer`).
     analyses: dict[str, object] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple[type[PreparedArticle], tuple[object, ...]]:
+        # Every prepared article crosses from the worker process: the positional form
+        # unpickles much faster than a slots dataclass's field-by-field state, in the store
+        # process, which has the least time to spare.
+        return PreparedArticle, (self.raw, *self.detached())
+
+    def detached(self) -> Detached:
+        """Every field but `raw`, in order: what a worker sends back to an ingestor that
+        still holds the RawArticle (`PreparedArticle(raw, *detached)` rebuilds it)."""
+        return (
+            self.title,
+            self.body,
+            self.title_norm,
+            self.body_norm,
+            self.fingerprint,
+            self.published_at,
+            self.published_has_time,
+            self.tags,
+            self.analyses,
+        )
+
+
+Detached = tuple[
+    str,
+    str,
+    str,
+    str,
+    str,
+    datetime | None,
+    bool,
+    list[tuple[str, list[str]]],
+    dict[str, object],
+]
 
 
 @dataclass(slots=True)
@@ -192,6 +228,10 @@ class Ingestor:
         self._sources: dict[str, Source] = {}
         self._tag_ids: dict[str, int] = {}
         self._analyzers: Analyzers = []
+        #: Outlet names and publisher tags as printed → their match keys: the same few hundred
+        #: strings recur in every batch, and each article normalised its outlet's name twice
+        #: and each of its tags once more (pure functions of the string: the memo is exact).
+        self._keys: dict[str, str] = {}
         self._pool: ProcessPoolExecutor | None = None
         #: Known normalised tag names; readers that split tag lines consult it, and it grows
         #: as publisher tags arrive, so later pages split better than earlier ones.
@@ -203,7 +243,7 @@ class Ingestor:
         """Store every item. With workers, batch k+1 is prepared in another process while
         batch k is stored here; the pool starts only once a full batch shows the input is
         large, so small imports never pay for it, and it stays up until `close`."""
-        pending: tuple[list[RawArticle | InputError], Future[list[Prepared]]] | None = None
+        pending: tuple[list[RawArticle | InputError], Future[list[PreparedDetached]]] | None = None
         try:
             for batch in _batches(items, BATCH_SIZE):
                 if self._pool is None and self.workers and len(batch) == BATCH_SIZE:
@@ -213,12 +253,14 @@ class Ingestor:
                 if self._pool is None:
                     self._ingest_batch(batch)
                     continue
-                future = self._pool.submit(prepare_batch, self._jobs(batch), self.analyzers())
+                future = self._pool.submit(
+                    prepare_batch_detached, self._jobs(batch), self.analyzers()
+                )
                 if pending is not None:
-                    self._ingest_batch(pending[0], pending[1].result())
+                    self._ingest_batch(pending[0], _attach(pending[0], pending[1].result()))
                 pending = (batch, future)
             if pending is not None:
-                self._ingest_batch(pending[0], pending[1].result())
+                self._ingest_batch(pending[0], _attach(pending[0], pending[1].result()))
         except BaseException:
             self.close()  # a batch still being prepared is not waited for
             raise
@@ -340,13 +382,13 @@ class Ingestor:
 
     def _known_source(self, name: str) -> Source | None:
         """The outlet of this name if the store has it (no write: used to plan a batch)."""
-        key = outlet_name(name)[1]
+        key = self._outlet_key(name)
         if not key:
             return None
         return self._sources.get(key) or self.store.source_by_key(key)
 
     def _source(self, name: str) -> Source | None:
-        key = outlet_name(name)[1]
+        key = self._outlet_key(name)
         if not key:
             return None
         if key not in self._sources:
@@ -400,19 +442,39 @@ class Ingestor:
         """Publisher tags: one tag per normalised name, every seen spelling an alias."""
         links: list[tuple[int, int, TagOrigin, float]] = []
         for position, (display, aliases) in enumerate(p.tags):
-            key = normalize_for_match(display)
+            key = self._match_key(display)
             tag_id = self._tag_ids.get(key) or self.store.resolve_tag_key(key)
             if tag_id is None:
                 tag_id = self.store.add_tag(key, display)
                 self.vocabulary.add(key)
             self._tag_ids[key] = tag_id
             for alias in aliases:
-                alias_key = normalize_for_match(alias)
+                alias_key = self._match_key(alias)
                 self.store.add_tag_alias(tag_id, alias_key, alias)
                 self.vocabulary.add(alias_key)
             # The publisher's order is kept (articles list tags by score): first is highest.
             links.append((article_id, tag_id, "publisher", 1.0 - position / 1000))
         self.store.link_tags(links)
+
+    def _outlet_key(self, name: str) -> str:
+        """`outlet_name(name)[1]`, remembered."""
+        key = self._keys.get("\0" + name)  # "\0": outlet names and tags are keyed apart
+        if key is None:
+            key = self._remember_key("\0" + name, outlet_name(name)[1])
+        return key
+
+    def _match_key(self, text: str) -> str:
+        """`normalize_for_match(text)`, remembered."""
+        key = self._keys.get(text)
+        if key is None:
+            key = self._remember_key(text, normalize_for_match(text))
+        return key
+
+    def _remember_key(self, text: str, key: str) -> str:
+        if len(self._keys) >= MAX_KEYS_KEPT:
+            self._keys.clear()  # bounded: a stream of ever new names cannot grow it
+        self._keys[text] = key
+        return key
 
     def _relate(self, article_id: int, other_id: int, kind: RelationKind) -> None:
         self.store.add_relation(article_id, other_id, kind)
@@ -476,6 +538,37 @@ def prepare_batch(
             out.append(analyze(prepare_article(raw, default_tz=tz), analyzers))
         except InputError as exc:
             out.append(exc)
+    return out
+
+
+PreparedDetached = Detached | InputError | None
+
+
+def prepare_batch_detached(
+    jobs: list[tuple[RawArticle, str] | None], analyzers: Analyzers = ()
+) -> list[PreparedDetached]:
+    """`prepare_batch` for the Ingestor's own pool: each article without its RawArticle,
+    which the store process still holds (sent back, it was a fifth of the bytes a batch
+    unpickles there). `_attach` puts them back together."""
+    return [
+        p.detached() if isinstance(p, PreparedArticle) else p
+        for p in prepare_batch(jobs, analyzers)
+    ]
+
+
+def _attach(
+    batch: list[RawArticle | InputError], prepared: list[PreparedDetached]
+) -> list[Prepared]:
+    """The batch's prepared articles, each with the RawArticle it came from."""
+    out: list[Prepared] = []
+    for item, ready in zip(batch, prepared, strict=True):
+        if isinstance(ready, tuple):
+            # Jobs are sent for RawArticles only (None for an InputError): a tuple is always
+            # the prepared form of the RawArticle at its place.
+            assert isinstance(item, RawArticle)
+            out.append(PreparedArticle(item, *ready))
+        else:
+            out.append(ready)
     return out
 
 

@@ -80,6 +80,10 @@ class TagReading:
     result: TagResult
     version: int
 
+    def __reduce__(self) -> tuple[type[TagReading], tuple[TagResult, int]]:
+        # Positional: unpickles faster than a frozen slots dataclass's state (one per article).
+        return TagReading, (self.result, self.version)
+
 
 #: (step, version) → the learned names of that version, as first received in this process: the
 #: tagger compiles its matcher once per names object (~75 ms), so every batch of one version
@@ -118,7 +122,9 @@ class TagAnalyzer:
             keyphrases=self.keyphrases,
             norms=(prepared.title_norm, prepared.body_norm),
         )
-        return TagReading(result, self.version)
+        # The step reads only the tags and the new names: every titled name found is not sent
+        # back to the store process with the article (they were most of a reading's bytes).
+        return TagReading(TagResult(result.tags, [], result.new_names), self.version)
 
 
 class TagStep:

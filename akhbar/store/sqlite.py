@@ -9,6 +9,7 @@ articles per second.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,7 +45,17 @@ def parse_utc_iso(value: str) -> datetime:
 
 
 def now_iso() -> str:
-    return utc_iso(datetime.now(UTC))
+    """The current second as 'YYYY-MM-DDTHH:MM:SSZ', formatted once per second: every stored
+    article and log row asks for it, and strftime cost as much as the log row's INSERT."""
+    global _now
+    second = int(time.time())
+    if second != _now[0]:
+        _now = (second, utc_iso(datetime.fromtimestamp(second, UTC)))
+    return _now[1]
+
+
+#: (second, its formatted text) of the last `now_iso` call.
+_now: tuple[int, str] = (-1, "")
 
 
 def _migrations() -> list[tuple[int, str, str]]:

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from akhbar.arabic import normalize_for_match
+from akhbar.arabic.stem import stem_words
+from akhbar.arabic.stopwords import stopwords
 from akhbar.cluster.stories import (
     StoryMatch,
     StoryParams,
@@ -17,11 +19,12 @@ from akhbar.cluster.stories import (
     first_words,
     gap_to_span,
     idf,
+    term_key,
     text_terms,
     top_terms,
     weigh,
 )
-from tests.cluster.corpus import IntelStore
+from tests.cluster.corpus import ARTICLES, IntelStore
 
 HOUR = 3600
 
@@ -34,6 +37,27 @@ def test_inflected_and_respelled_titles_share_terms() -> None:
 
 def test_stopwords_and_numbers_are_not_terms() -> None:
     assert text_terms(normalize_for_match("في من على 2024 ٢٠٢٤"), "") == {}
+
+
+def _text_terms_word_by_word(title_norm: str, body_norm: str) -> dict[int, float]:
+    """`text_terms` as first written (filter, stem, hash each word), to check the memo."""
+    stop = stopwords()
+    title = [w for w in re.findall(r"[^\W_]+", title_norm) if w not in stop and not w.isdigit()]
+    lead = [w for w in first_words(body_norm, 60) if w not in stop and not w.isdigit()]
+    counts: dict[int, float] = {}
+    for weight, words in ((2.0, title), (1.0, lead)):
+        for stem in stem_words(words):
+            if len(stem) >= 2:
+                counts[term_key(stem)] = counts.get(term_key(stem), 0.0) + weight
+    return counts
+
+
+def test_text_terms_are_those_of_each_word_filtered_stemmed_and_hashed() -> None:
+    for item in ARTICLES.values():
+        title, body = normalize_for_match(item.title), normalize_for_match(item.body)
+        for _ in range(2):  # the first time fills the word memo, the second reads it
+            found = text_terms(title, body)
+            assert list(found.items()) == list(_text_terms_word_by_word(title, body).items())
 
 
 def test_idf_is_highest_for_new_terms_and_zero_for_universal_ones() -> None:
