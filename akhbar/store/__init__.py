@@ -4,7 +4,8 @@
 module with the same public methods.
 """
 
-from akhbar.store.sqlite import NewArticle, SQLiteStore, parse_utc_iso, utc_iso
+from akhbar.store.rows import parse_utc_iso
+from akhbar.store.sqlite import NewArticle, SQLiteStore, utc_iso
 
 Store = SQLiteStore
 

@@ -30,6 +30,7 @@ from akhbar.models import (
     TagRef,
 )
 from akhbar.store.intel import IntelQueries
+from akhbar.store.rows import ARTICLE_COLUMNS, article_from_row, parse_utc_iso
 from akhbar.store.search_outbox import SearchOutboxMixin
 from akhbar.store.tags import TagQueries
 from akhbar.store.web import WebQueries
@@ -38,10 +39,6 @@ from akhbar.store.web import WebQueries
 def utc_iso(value: datetime) -> str:
     """Aware datetime → 'YYYY-MM-DDTHH:MM:SSZ' (sortable as text)."""
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_utc_iso(value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def now_iso() -> str:
@@ -95,11 +92,6 @@ class NewArticle:
 #: count in the process's RSS, which grew to 392 MiB in a 20,000-article poll, for no gain we
 #: could measure.)
 CACHE_KIB = 65_536
-
-ARTICLE_COLUMNS = (
-    "a.id, a.title, a.body, a.url, a.canonical_url, a.published_at, a.imported_at, "
-    "coalesce(s.name, ''), a.language, a.fingerprint, a.origin, a.encoding, a.author, a.partial"
-)
 
 
 class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
@@ -425,7 +417,7 @@ class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no article with id {article_id}")
-        article = _article_from_row(row)
+        article = article_from_row(row)
         self._attach([article])
         return article
 
@@ -450,7 +442,7 @@ class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
             ).fetchall()
             if not rows:
                 return
-            articles = [_article_from_row(r) for r in rows]
+            articles = [article_from_row(r) for r in rows]
             self._attach(articles)
             yield from articles
             last_id = articles[-1].id
@@ -633,25 +625,6 @@ def _feed_from_row(r: Sequence[Any]) -> Feed:
         items_seen=r[18],
         items_per_day=r[19],
         next_poll=_maybe_time(r[20]),
-    )
-
-
-def _article_from_row(row: Sequence[Any]) -> Article:
-    return Article(
-        id=row[0],
-        title=row[1],
-        body=row[2],
-        url=row[3],
-        canonical_url=row[4],
-        published_at=parse_utc_iso(row[5]) if row[5] else None,
-        imported_at=parse_utc_iso(row[6]),
-        source=row[7],
-        language=row[8],
-        fingerprint=row[9],
-        origin=row[10],
-        encoding=row[11],
-        author=row[12],
-        partial=bool(row[13]),
     )
 
 

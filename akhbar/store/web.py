@@ -20,6 +20,7 @@ from typing import Any, Literal, NamedTuple
 
 from akhbar.errors import NotFoundError
 from akhbar.models import Article, RelationKind, RelationRef, TagRef
+from akhbar.store.rows import ARTICLE_COLUMNS, article_from_row
 
 #: A position in a newest-first list: (published_at ISO text or None for undated, article id).
 Cursor = tuple[str | None, int]
@@ -167,10 +168,8 @@ _CARD_SQL = (
 )
 #: An article's row (the columns of SQLiteStore.get_article) and its story.
 _PAGE_ARTICLE_SQL = (
-    "SELECT a.id, a.title, a.body, a.url, a.canonical_url, a.published_at, a.imported_at,"
-    " coalesce(s.name, ''), a.language, a.fingerprint, a.origin, a.encoding, a.author,"
-    " a.partial, m.story_id FROM articles a LEFT JOIN sources s ON s.id = a.source_id"
-    " LEFT JOIN story_members m ON m.article_id = a.id WHERE a.id = ?"
+    f"SELECT {ARTICLE_COLUMNS}, m.story_id FROM articles a LEFT JOIN sources s"
+    " ON s.id = a.source_id LEFT JOIN story_members m ON m.article_id = a.id WHERE a.id = ?"
 )
 #: Every link of an article (?1), either direction: kind, score, id and title, and the linked
 #: article's card and story for every kind but 'same-story' (for that one too when ?2 is
@@ -486,22 +485,7 @@ class WebQueries:
         row = self.db.execute(_PAGE_ARTICLE_SQL, (article_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no article with id {article_id}")
-        article = Article(
-            id=row[0],
-            title=row[1],
-            body=row[2],
-            url=row[3],
-            canonical_url=row[4],
-            published_at=_utc(row[5]),
-            imported_at=datetime.fromisoformat(row[6]),
-            source=row[7],
-            language=row[8],
-            fingerprint=row[9],
-            origin=row[10],
-            encoding=row[11],
-            author=row[12],
-            partial=bool(row[13]),
-        )
+        article = article_from_row(row)
         for tag_id, display, canonical, type_, origin in self.db.execute(
             "SELECT t.id, t.display, t.canonical, t.type, at.origin FROM article_tags at"
             " JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ?"
