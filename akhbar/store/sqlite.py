@@ -88,10 +88,12 @@ class NewArticle:
     feed_id: int | None = None
 
 
-#: Page cache per connection, in KiB. (Memory-mapped reads were tried too: the mapped pages
-#: count in the process's RSS, which grew to 392 MiB in a 20,000-article poll, for no gain we
-#: could measure.)
-CACHE_KIB = 65_536
+#: Page cache per connection, in KiB. 128 MiB: with 64 the intel benchmark's store-side cost per
+#: article grew 1.86 -> 2.78 ms from 10 k to 100 k stored articles (SQL time growing, Python
+#: flat); with 128, 1.76 -> 2.26 ms, for +70 MiB of RSS (poll: 378 MiB of the 400 allowed).
+#: (Memory-mapped reads were tried too: the mapped pages count in the process's RSS, which grew
+#: to 392 MiB in a 20,000-article poll, for no gain we could measure.)
+CACHE_KIB = 131_072
 
 
 class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
