@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from akhbar.models import RELATION_KINDS, RelationKind
+from akhbar.store.rows import parse_utc_iso_or_none
 
 #: How far `duplicate_root` follows 'duplicate-of' links (chains are 1-2 long in practice).
 MAX_CHAIN = 8
@@ -317,11 +318,9 @@ class IntelQueries:
         """Replace the article's outgoing 'related' links with (other id, score) rows: the
         list is recomputed as the store grows, so an early article is not stuck with the
         links its first, nearly empty store gave it."""
-        self.db.execute(
-            "DELETE FROM article_relations WHERE article_id = ? AND kind = 'related'",
-            (article_id,),
+        self.replace_related_of(
+            [article_id], ((article_id, other, "related", score) for other, score in rows)
         )
-        self.link_articles((article_id, other, "related", score) for other, score in rows)
 
     def replace_related_of(
         self, article_ids: Sequence[int], rows: Iterable[tuple[int, int, RelationKind, float]]
@@ -432,9 +431,7 @@ class IntelQueries:
             " WHERE m.story_id = ? ORDER BY m.at, m.article_id",
             (story_id,),
         ):
-            published = (
-                datetime.strptime(r[3], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if r[3] else None
-            )
+            published = parse_utc_iso_or_none(r[3])
             story.members.append(StoryMember(r[0], r[1], r[2], published, r[5], r[4]))
             story.article_ids.append(r[0])
             if r[2] and r[2] not in story.outlets:
@@ -461,10 +458,7 @@ class IntelQueries:
         ).fetchone()
         if row is None:
             return None
-        when = (
-            datetime.strptime(row[2], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if row[2] else None
-        )
-        return row[0], row[1], when
+        return row[0], row[1], parse_utc_iso_or_none(row[2])
 
     # --- trends ---------------------------------------------------------------------------------
 

@@ -25,6 +25,11 @@ def parse_utc_iso(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
+def parse_utc_iso_or_none(value: str | None) -> datetime | None:
+    """`parse_utc_iso` of a nullable column."""
+    return datetime.fromisoformat(value) if value else None
+
+
 def article_from_row(row: Sequence[Any]) -> Article:
     """The Article of a row whose first columns are ARTICLE_COLUMNS."""
     return Article(
@@ -33,7 +38,7 @@ def article_from_row(row: Sequence[Any]) -> Article:
         body=row[2],
         url=row[3],
         canonical_url=row[4],
-        published_at=parse_utc_iso(row[5]) if row[5] else None,
+        published_at=parse_utc_iso_or_none(row[5]),
         imported_at=parse_utc_iso(row[6]),
         source=row[7],
         language=row[8],

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from akhbar.store.rows import parse_utc_iso_or_none
+
 OutboxOp = Literal["upsert", "delete"]
 
 
@@ -49,10 +51,6 @@ def _queued_now() -> str:
     # Microseconds, so that a row queued again while an earlier copy was being indexed differs
     # from the copy the indexer read, and `clear_search_outbox` leaves it in place.
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _utc(value: str | None) -> datetime | None:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) if value else None
 
 
 class SearchOutboxMixin:
@@ -115,7 +113,9 @@ class SearchOutboxMixin:
         rows = self.db.execute(f"{_ROW_SQL} WHERE a.id IN ({marks})", list(ids)).fetchall()
         tags = self._tag_names(ids) if with_tags else {}
         by_id = {
-            r[0]: SearchRow(r[0], r[1], r[2], r[3], r[4], _utc(r[5]), tuple(tags.get(r[0], ())))
+            r[0]: SearchRow(
+                r[0], r[1], r[2], r[3], r[4], parse_utc_iso_or_none(r[5]), tuple(tags.get(r[0], ()))
+            )
             for r in rows
         }
         return [by_id[i] for i in ids if i in by_id]

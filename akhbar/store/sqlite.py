@@ -30,7 +30,12 @@ from akhbar.models import (
     TagRef,
 )
 from akhbar.store.intel import IntelQueries
-from akhbar.store.rows import ARTICLE_COLUMNS, article_from_row, parse_utc_iso
+from akhbar.store.rows import (
+    ARTICLE_COLUMNS,
+    article_from_row,
+    parse_utc_iso,
+    parse_utc_iso_or_none,
+)
 from akhbar.store.search_outbox import SearchOutboxMixin
 from akhbar.store.tags import TagQueries
 from akhbar.store.web import WebQueries
@@ -600,10 +605,6 @@ FEED_COLUMNS = (
 )
 
 
-def _maybe_time(value: str | None) -> datetime | None:
-    return parse_utc_iso(value) if value else None
-
-
 def _feed_from_row(r: Sequence[Any]) -> Feed:
     return Feed(
         id=r[0],
@@ -619,14 +620,14 @@ def _feed_from_row(r: Sequence[Any]) -> Feed:
         etag=r[10],
         last_modified=r[11],
         body_hash=r[12],
-        last_polled=_maybe_time(r[13]),
-        last_success=_maybe_time(r[14]),
+        last_polled=parse_utc_iso_or_none(r[13]),
+        last_success=parse_utc_iso_or_none(r[14]),
         last_error=r[15],
-        last_error_at=_maybe_time(r[16]),
+        last_error_at=parse_utc_iso_or_none(r[16]),
         consecutive_failures=r[17],
         items_seen=r[18],
         items_per_day=r[19],
-        next_poll=_maybe_time(r[20]),
+        next_poll=parse_utc_iso_or_none(r[20]),
     )
 
 
