@@ -47,17 +47,9 @@ class RobotsPolicy:
         self._entries: dict[str, _Entry] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
-    async def is_allowed(self, url: str) -> bool:
-        parser = await self._parser_for(_origin(url))
-        return parser.can_fetch(self._agent, url)
-
-    async def crawl_delay(self, url: str) -> float | None:
-        parser = await self._parser_for(_origin(url))
-        delay = parser.crawl_delay(self._agent)
-        return float(delay) if delay is not None else None
-
     async def rules_for(self, url: str) -> tuple[bool, float | None]:
-        """`is_allowed` and `crawl_delay` in one look-up (the fetcher asks both per page)."""
+        """Whether robots.txt lets us fetch `url`, and the Crawl-delay it asks of us (None if
+        none), from one look-up of the origin's cached rules."""
         parser = await self._parser_for(_origin(url))
         delay = parser.crawl_delay(self._agent)
         return parser.can_fetch(self._agent, url), float(delay) if delay is not None else None
