@@ -14,6 +14,7 @@ and `extract` stages hand us RawArticles.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,13 +27,14 @@ from akhbar.arabic import clean_for_display, normalize_for_match
 from akhbar.arabic.dates import parse_date_detail
 from akhbar.errors import InputError
 from akhbar.models import RawArticle, RelationKind, Source, TagOrigin
+from akhbar.search.analysis import name_key
 from akhbar.store import NewArticle, SQLiteStore
 
 #: Articles per write transaction: large enough to amortise the commit, small enough that a
 #: crash loses little and readers are not blocked for long.
 BATCH_SIZE = 500
 MAX_ERRORS_KEPT = 1000
-#: Outlet names and tags whose match keys an Ingestor remembers.
+#: Outlet names whose (display, key) `outlet_name` remembers.
 MAX_KEYS_KEPT = 50_000
 
 
@@ -228,10 +230,6 @@ class Ingestor:
         self._sources: dict[str, Source] = {}
         self._tag_ids: dict[str, int] = {}
         self._analyzers: Analyzers = []
-        #: Outlet names and publisher tags as printed → their match keys: the same few hundred
-        #: strings recur in every batch, and each article normalised its outlet's name twice
-        #: and each of its tags once more (pure functions of the string: the memo is exact).
-        self._keys: dict[str, str] = {}
         self._pool: ProcessPoolExecutor | None = None
         #: Known normalised tag names; readers that split tag lines consult it, and it grows
         #: as publisher tags arrive, so later pages split better than earlier ones.
@@ -382,13 +380,13 @@ class Ingestor:
 
     def _known_source(self, name: str) -> Source | None:
         """The outlet of this name if the store has it (no write: used to plan a batch)."""
-        key = self._outlet_key(name)
+        key = outlet_name(name)[1]
         if not key:
             return None
         return self._sources.get(key) or self.store.source_by_key(key)
 
     def _source(self, name: str) -> Source | None:
-        key = self._outlet_key(name)
+        key = outlet_name(name)[1]
         if not key:
             return None
         if key not in self._sources:
@@ -442,46 +440,29 @@ class Ingestor:
         """Publisher tags: one tag per normalised name, every seen spelling an alias."""
         links: list[tuple[int, int, TagOrigin, float]] = []
         for position, (display, aliases) in enumerate(p.tags):
-            key = self._match_key(display)
+            key = name_key(display)
             tag_id = self._tag_ids.get(key) or self.store.resolve_tag_key(key)
             if tag_id is None:
                 tag_id = self.store.add_tag(key, display)
                 self.vocabulary.add(key)
             self._tag_ids[key] = tag_id
             for alias in aliases:
-                alias_key = self._match_key(alias)
+                alias_key = name_key(alias)
                 self.store.add_tag_alias(tag_id, alias_key, alias)
                 self.vocabulary.add(alias_key)
             # The publisher's order is kept (articles list tags by score): first is highest.
             links.append((article_id, tag_id, "publisher", 1.0 - position / 1000))
         self.store.link_tags(links)
 
-    def _outlet_key(self, name: str) -> str:
-        """`outlet_name(name)[1]`, remembered."""
-        key = self._keys.get("\0" + name)  # "\0": outlet names and tags are keyed apart
-        if key is None:
-            key = self._remember_key("\0" + name, outlet_name(name)[1])
-        return key
-
-    def _match_key(self, text: str) -> str:
-        """`normalize_for_match(text)`, remembered."""
-        key = self._keys.get(text)
-        if key is None:
-            key = self._remember_key(text, normalize_for_match(text))
-        return key
-
-    def _remember_key(self, text: str, key: str) -> str:
-        if len(self._keys) >= MAX_KEYS_KEPT:
-            self._keys.clear()  # bounded: a stream of ever new names cannot grow it
-        self._keys[text] = key
-        return key
-
     def _relate(self, article_id: int, other_id: int, kind: RelationKind) -> None:
         self.store.add_relation(article_id, other_id, kind)
 
 
+@functools.lru_cache(maxsize=MAX_KEYS_KEPT)
 def outlet_name(name: str) -> tuple[str, str]:
-    """(display name, key) of an outlet: one outlet, however its name is spelt."""
+    """(display name, key) of an outlet: one outlet, however its name is spelt. Cached: the
+    same few hundred names recur in every batch, and each article asks for its outlet's twice
+    (a pure function of the string: the cache is exact)."""
     shown = clean_for_display(name).replace("\n", " ")
     return shown, normalize_for_match(shown)
 
