@@ -107,9 +107,10 @@ def probe(stem: str) -> str:
 
     The light stemmer takes letters off a word's ends, and may rewrite the first letter of what
     remains (يستطيع → استطيع, للعراق → العراق), never the rest: over the 50,000 commonest Arabic
-    words and our test corpora no word misses its stem's probe. Should a word ever do so, its
-    line would only lose the contest for the best line (the snippet window is still matched
-    word by word); and when no line holds a probe every line is read, as without probes.
+    words and our test corpora no word misses its stem's probe (a test checks it). Should a
+    word ever do so, its line would only lose the contest for the best line (the snippet
+    window is still matched word by word), or, when no line holds a probe, the snippet would
+    be the text's lead.
     """
     return stem[1:] if len(stem) >= 3 else stem
 
@@ -232,11 +233,12 @@ def _best_line(lines: _Lines, terms: MatchTerms) -> int:
 
     Only the lines whose normalised text holds a probe of the query are analysed word by word
     (one normalisation of a line costs less than looking up its chunks' analyses, and far
-    less than analysing chunks never seen before)."""
+    less than analysing chunks never seen before): every matching word holds one (`probe`)."""
     best, best_score = 0, (0, 0)
     wanted = len(terms.norms)
-    candidates = [n for n in range(len(lines.spans)) if lines.may_match(n, terms.probes)]
-    for n in candidates or range(len(lines.spans)):
+    # No line holding a probe means no line with a match: the first line, nothing analysed.
+    # (16 % of the hits of the search benchmark's queries, matched by their title or tags.)
+    for n in [n for n in range(len(lines.spans)) if lines.may_match(n, terms.probes)]:
         score = terms.score(lines.analyses(n))
         if score > best_score:
             best, best_score = n, score

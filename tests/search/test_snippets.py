@@ -4,7 +4,6 @@ straightforward algorithm, kept here as the definition."""
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import json
 import re
@@ -15,7 +14,8 @@ import pytest
 from akhbar.arabic.normalize import fold_in_place, normalize_for_match
 from akhbar.arabic.tokens import Token, tokenize
 from akhbar.arabic.tokens import words as words_of
-from akhbar.search.analysis import query_word_stem
+from akhbar.search import snippets
+from akhbar.search.analysis import ChunkAnalysis, analyze_chunks, query_word_stem
 from akhbar.search.snippets import (
     LEAD_WORDS,
     WINDOW_WORDS,
@@ -201,9 +201,16 @@ def test_folding_in_place_keeps_the_lines(text: str) -> None:
         assert normalize_for_match(line) == normalize_for_match(raw)
 
 
-@pytest.mark.parametrize("text", TEXTS)
-@pytest.mark.parametrize("query", QUERIES)
-def test_snippet_is_the_same_when_no_line_holds_a_probe(text: str, query: list[str]) -> None:
-    # Should a word ever miss its probe, every line is read, as without probes.
-    terms = dataclasses.replace(MatchTerms.of(query), probes=("لا يوجد في أي نص",))
-    assert make_snippet(text, terms) == ref_snippet(text, frozenset(query))
+def test_lines_without_a_probe_are_not_analysed(monkeypatch: pytest.MonkeyPatch) -> None:
+    analysed: list[list[str]] = []
+
+    def counting(chunks: list[str]) -> list[ChunkAnalysis]:
+        analysed.append(list(chunks))
+        return analyze_chunks(chunks)
+
+    monkeypatch.setattr(snippets, "analyze_chunks", counting)
+    text = "\n".join(f"سطر {n} " + FILLER for n in range(12))
+    terms = MatchTerms.of(["الاتفاقيه"])  # in no line
+    assert make_snippet(text, terms) == ref_snippet(text, terms.norms)
+    # Only the lead's region (the first line and those up to twice the window) is read.
+    assert sum(map(len, analysed)) <= 2 * WINDOW_WORDS + len(text.split("\n")[0].split())
