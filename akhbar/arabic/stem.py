@@ -46,6 +46,10 @@ _LAM_ARTICLE = ("لل", "ولل", "فلل")
 #: Article forms removed before Snowball, longest first.
 _ARTICLES = ("وبال", "فبال", "وكال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
 _MIN_STEM = 3  # letters that must remain after removing an article or a plural ending
+_PREFIX_SET = frozenset(CLITIC_PREFIXES)
+_PREFIX_SIZES = tuple(sorted({len(p) for p in CLITIC_PREFIXES}))
+_ARTICLE_SET = frozenset(_ARTICLES)
+_ARTICLE_SIZES = tuple(sorted({len(a) for a in _ARTICLES}, reverse=True))
 
 #: Ordinary words inside multiword CLDR names (جزر, المتحدة, الاستوائية), never protected.
 CLDR_GENERIC_WORDS_FILE = "cldr_generic_words.txt"
@@ -104,10 +108,14 @@ def protected_base(norm_word: str) -> str | None:
 def _find_protected(word: str, names: frozenset[str]) -> str | None:
     if word in names:
         return word  # whole first: فرنسا is a name, not ف + رنسا
-    for prefix in CLITIC_PREFIXES:
-        if not word.startswith(prefix):
+    # The word's own first 1-4 letters looked up, shortest first (as CLITIC_PREFIXES is
+    # sorted): no two prefixes of one length fit one word. ~4 set lookups instead of 26
+    # startswith calls, which were half the cost of stemming a word never seen before.
+    for size in _PREFIX_SIZES:
+        prefix = word[:size]
+        if prefix not in _PREFIX_SET:
             continue
-        rest = word[len(prefix) :]
+        rest = word[size:]
         if len(rest) >= 2 and rest in names:
             return rest
         if prefix in _LAM_ARTICLE and "ال" + rest in names:
@@ -166,9 +174,9 @@ def _prepare(word: str) -> str:
 
 
 def _strip_article(word: str) -> str:
-    for article in _ARTICLES:
-        if word.startswith(article) and len(word) - len(article) >= _MIN_STEM:
-            return word[len(article) :]
+    for size in _ARTICLE_SIZES:  # longest first, as _ARTICLES
+        if word[:size] in _ARTICLE_SET and len(word) - size >= _MIN_STEM:
+            return word[size:]
     return word
 
 
