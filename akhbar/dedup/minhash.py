@@ -11,8 +11,8 @@ Why these choices (numbers from ../shared/notes/dependencies-checked.md and our 
   0.5, against 765/1000 with 3-shingles.
 * **Our own numpy MinHash, not datasketch**: datasketch's LSH lives in memory (1.8 GiB peak on
   62 k articles). Here the band hashes are rows of the store (`minhash_bands`, indexed on
-  (band, hash)), so a lookup is 32 index probes whatever the size of the store, and memory does
-  not grow with it.
+  (month, band, hash)), so a lookup is 3 × 32 index probes whatever the size of the store, and
+  memory does not grow with it.
 * **Hashing**: each word gets a crc32, a shingle mixes its two word hashes with a multiply-add
   (vectorised), and the 128 permutations are multiply-add-shift hashes
   h_i(x) = ((a_i·x + b_i) mod 2^64) >> 32, one numpy outer product per article.
@@ -21,6 +21,14 @@ Why these choices (numbers from ../shared/notes/dependencies-checked.md and our 
   half is cut) but containment 1.0: the lower threshold catches it, and the exact check below
   removes what the estimate lets through. r = 3 with 42 bands would reach lower still, at 30 %
   more rows in the store; the gold set did not need it (see evaluation/intel_eval.py).
+* **Where copies are looked for**: among the articles of the same calendar month (UTC) as
+  the new one and of the months on either side (`band_month`, `nearby_months`): so at least
+  a month back and forth, up to two. Wire copy is republished within hours or days. The band
+  rows are keyed by month first, so a batch of new articles writes into the few pages of its
+  month; keyed by (band, hash) alone, a batch of 500 rewrote every page of the table (8,800
+  at 66 k articles), which made each article costlier as the store grew. The time is the
+  publication's, else the import's (as for stories): an undated copy of a dated original is
+  found when it is imported within about a month of the original's date.
 * **Exact confirmation**: a candidate is linked only if the shingle sets themselves have
   Jaccard ≥ 0.5, or the smaller set lies ≥ 80 % inside the larger one while being at least a
   third of its size (an added intro or a cut ending). That keeps precision at the cost of one
@@ -36,6 +44,7 @@ import hashlib
 import re
 import zlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
@@ -130,6 +139,18 @@ def band_hashes(sig: Signature) -> list[tuple[int, int]]:
     mixed = (rows * _BAND_MIX[:ROWS]).sum(axis=1) + band_ids * _BAND_MIX[ROWS]
     hashed = mixed >> np.uint64(64 - BAND_HASH_BITS)
     return [(band, int(value)) for band, value in enumerate(hashed.tolist())]
+
+
+def band_month(epoch: int) -> int:
+    """The month an article's band rows are kept under: year * 12 + month - 1, UTC (the
+    migration 0007_minhash_bands_by_month computes the same in SQL)."""
+    when = datetime.fromtimestamp(epoch, UTC)
+    return when.year * 12 + when.month - 1
+
+
+def nearby_months(month: int) -> tuple[int, int, int]:
+    """The months whose articles a new article of `month` is compared with."""
+    return (month - 1, month, month + 1)
 
 
 def signature_to_bytes(sig: Signature) -> bytes:

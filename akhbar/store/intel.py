@@ -107,27 +107,34 @@ class IntelQueries:
         return current
 
     def add_minhash(
-        self, article_id: int, signature: bytes, bands: Sequence[tuple[int, int]]
+        self, article_id: int, signature: bytes, bands: Sequence[tuple[int, int]], *, month: int
     ) -> None:
+        """The article's signature, and its band rows under its `month` (minhash.band_month)."""
         self.db.execute(
             "INSERT OR REPLACE INTO minhash_signatures (article_id, signature) VALUES (?, ?)",
             (article_id, signature),
         )
         self.db.executemany(
-            "INSERT OR IGNORE INTO minhash_bands (band, hash, article_id) VALUES (?, ?, ?)",
-            [(band, value, article_id) for band, value in bands],
+            "INSERT OR IGNORE INTO minhash_bands (month, band, hash, article_id)"
+            " VALUES (?, ?, ?, ?)",
+            [(month, band, value, article_id) for band, value in bands],
         )
 
     def minhash_candidates(
-        self, bands: Sequence[tuple[int, int]], *, exclude: int, limit: int = 200
+        self,
+        bands: Sequence[tuple[int, int]],
+        months: Sequence[int],
+        *,
+        exclude: int,
+        limit: int = 200,
     ) -> list[int]:
-        """Articles sharing at least one band, most shared bands first (at most `limit`)."""
-        if not bands:
+        """Articles of these months sharing at least one band, most shared bands first (at
+        most `limit`)."""
+        if not bands or not months:
             return []
-        probes = " UNION ALL ".join(
-            ["SELECT article_id FROM minhash_bands WHERE band = ? AND hash = ?"] * len(bands)
-        )
-        params: list[int] = [x for pair in bands for x in pair]
+        probe = f"SELECT article_id FROM minhash_bands WHERE month IN ({_marks(len(months))})"
+        probes = " UNION ALL ".join([f"{probe} AND band = ? AND hash = ?"] * len(bands))
+        params: list[int] = [x for pair in bands for x in (*months, *pair)]
         rows = self.db.execute(
             f"SELECT article_id FROM ({probes}) WHERE article_id != ?"
             " GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT ?",

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
+
+from akhbar.dedup.minhash import band_month, nearby_months
+from akhbar.models import RawArticle
 from akhbar.pipeline import Ingestor
 from akhbar.pipeline.intel_step import intel_steps
+from akhbar.store import SQLiteStore
+from akhbar.store import sqlite as sqlite_module
 from tests.cluster.corpus import ARTICLES, IntelStore
 
 
@@ -46,3 +53,71 @@ def test_unrelated_articles_are_never_linked(
 ) -> None:
     linked = {a for pair in intel_store.relation_pairs("duplicate-of") for a in pair}
     assert linked == {corpus_ids["train_wire"], corpus_ids["train_copy"]}
+
+
+# --- where copies are looked for: the article's month and the months on either side ---------
+
+
+def _wire_and_copy(wire_at: datetime, copy_at: datetime | None) -> list[RawArticle]:
+    wire, copy = ARTICLES["train_wire"].raw("wire"), ARTICLES["train_copy"].raw("copy")
+    wire.published_at, copy.published_at = wire_at, copy_at
+    return [wire, copy]
+
+
+def test_copy_across_a_month_boundary_is_linked(intel_store: IntelStore) -> None:
+    night = datetime(2023, 10, 31, 23, 30, tzinfo=UTC)
+    ingestor = Ingestor(intel_store, steps=intel_steps(intel_store))
+    ingestor.ingest(_wire_and_copy(night, night + timedelta(hours=2)))  # 1 November
+    wire_id, copy_id = ingestor.report.new_ids
+    assert intel_store.relation_pairs("duplicate-of") == [(copy_id, wire_id)]
+
+
+def test_copy_a_quarter_later_is_a_new_original(intel_store: IntelStore) -> None:
+    # The documented window (akhbar/dedup/minhash.py): a month or more either side, never
+    # three months apart.
+    wire_at = datetime(2023, 10, 12, 9, 0, tzinfo=UTC)
+    ingestor = Ingestor(intel_store, steps=intel_steps(intel_store))
+    ingestor.ingest(_wire_and_copy(wire_at, wire_at + timedelta(days=92)))
+    assert intel_store.relation_pairs("duplicate-of") == []
+
+
+def test_months_of_band_rows_count_from_the_epoch_in_utc() -> None:
+    at = datetime(2023, 10, 31, 23, 30, tzinfo=UTC)
+    assert band_month(int(at.timestamp())) == 2023 * 12 + 9
+    assert nearby_months(band_month(int(at.timestamp()))) == (
+        2023 * 12 + 8,
+        2023 * 12 + 9,
+        2023 * 12 + 10,
+    )
+
+
+def test_migration_keys_existing_band_rows_by_month(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A store made before band rows had a month: its rows move under the month of their
+    # article's publication (else import) time, the one the dedup step now computes.
+    older = [m for m in sqlite_module._migrations() if m[0] < 7]
+    monkeypatch.setattr(sqlite_module, "_migrations", lambda: older)
+    path = str(tmp_path / "old.db")
+    store = SQLiteStore(path)
+    dated, undated = _wire_and_copy(datetime(2023, 10, 31, 23, 30, tzinfo=UTC), None)
+    Ingestor(store).ingest([dated, undated])
+    ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY id")]
+    store.db.executemany(
+        "INSERT INTO minhash_bands (band, hash, article_id) VALUES (?, ?, ?)",
+        [(band, 1000 + band, i) for i in ids for band in range(3)],
+    )
+    imported = store.db.execute("SELECT imported_at FROM articles WHERE id = ?", (ids[1],))
+    imported_at = datetime.fromisoformat(imported.fetchone()[0].replace("Z", "+00:00"))
+    store.close()
+    monkeypatch.undo()
+
+    store = SQLiteStore(path)
+    rows = store.db.execute("SELECT month, band, hash, article_id FROM minhash_bands").fetchall()
+    store.close()
+    dated_month = band_month(int(datetime(2023, 10, 31, 23, 30, tzinfo=UTC).timestamp()))
+    undated_month = band_month(int(imported_at.timestamp()))
+    assert sorted(rows) == sorted(
+        [(dated_month, band, 1000 + band, ids[0]) for band in range(3)]
+        + [(undated_month, band, 1000 + band, ids[1]) for band in range(3)]
+    )
