@@ -28,9 +28,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from akhbar.arabic import stem
 from akhbar.arabic.normalize import normalize_for_match
 from akhbar.arabic.stopwords import is_stopword
-from akhbar.search import search
+from akhbar.search import analysis, search, snippets
 from akhbar.search.analysis import IndexDoc, analyze_document, prepare_analysis
 from akhbar.search.engine import SearchEngine, open_index
 from akhbar.store.search_outbox import SearchRow
@@ -234,6 +235,28 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def forget_queries(db: Path) -> SearchEngine:
+    """Empty the caches of this process that the queries timed so far filled (word and chunk
+    analyses, offsets, stems) and reopen the index: the second timing starts where the first
+    did, but for the OS page cache."""
+    analysis._chunks.clear()
+    snippets._chunk_offsets.clear()
+    stem._cache.clear()
+    for cached in (analysis.query_word_stem, analysis.clitic_forms, analysis.name_key):
+        cached.cache_clear()
+    prepare_analysis()
+    return open_index(str(db))
+
+
+def read_through(paths: Sequence[Path]) -> None:
+    """Read each file once, so that the OS page cache holds it."""
+    for path in paths:
+        if path.is_file():
+            with path.open("rb") as f:
+                while f.read(1 << 24):
+                    pass
+
+
 def _dir_bytes(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -250,6 +273,14 @@ def run(scale: str) -> list[Row]:
     index_bytes = _dir_bytes(Path(f"{db}.tantivy"))
     queries = make_queries()
     time_queries(engine, db, queries[:30])  # warm the caches
+    after_build = time_queries(engine, db, queries)
+    cold = [ms for values in after_build.values() for ms in values]
+    # A server that has been answering for a while has its index and text in the OS page
+    # cache; right after the build they are partly out of it (this VM keeps the cache small),
+    # which the first figure includes. Both are reported.
+    read_through([db, *Path(f"{db}.tantivy").iterdir()])
+    engine = forget_queries(db)
+    time_queries(engine, db, queries[:30])
     by_kind = time_queries(engine, db, queries)
     single = [ms for values in by_kind.values() for ms in values]
     many, qps = time_concurrent(engine, db, queries, CLIENTS)
@@ -272,20 +303,27 @@ def run(scale: str) -> list[Row]:
         ),
         Row(
             NAME,
-            "query p50 / p95 / p99, 1 client, with snippets",
+            "query p50 / p95 / p99, 1 client, with snippets, right after the build",
+            f"{_pct(cold, 50):.1f} / {_pct(cold, 95):.1f} / {_pct(cold, 99):.1f} ms",
+            "p95 ≤ 25, p99 ≤ 60 ms",
+            _pct(cold, 95) <= 25 and _pct(cold, 99) <= 60,
+        ),
+        Row(
+            NAME,
+            "query p50 / p95 / p99, 1 client, with snippets, files in the OS page cache",
             f"{_pct(single, 50):.1f} / {p95:.1f} / {p99:.1f} ms",
             "p95 ≤ 25, p99 ≤ 60 ms",
             p95 <= 25 and p99 <= 60,
         ),
         Row(
             NAME,
-            f"query p50 / p95 / p99, {CLIENTS} clients",
+            f"query p50 / p95 / p99, {CLIENTS} clients, files in the OS page cache",
             f"{_pct(many, 50):.1f} / {_pct(many, 95):.1f} / {_pct(many, 99):.1f} ms,"
             f" {qps:,.0f} queries/s",
         ),
     ]
     rows += [
-        Row(NAME, f"  {kind}: p50 / p95", f"{_pct(v, 50):.1f} / {_pct(v, 95):.1f} ms")
+        Row(NAME, f"  {kind} (page cache): p50 / p95", f"{_pct(v, 50):.1f} / {_pct(v, 95):.1f} ms")
         for kind, v in by_kind.items()
     ]
     rows.append(Row(NAME, "peak RSS", f"{peak_rss_mib():,.0f} MiB"))
