@@ -176,11 +176,11 @@ class DedupStep:
             return  # too short to compare
         assert isinstance(keys, CopyKeys)
         sig, bands = keys.signature, keys.bands
-        month = band_month(epoch_of(prepared))
-        original = self._find_original(article_id, sig, keys.shingles, bands, month)
+        at = epoch_of(prepared)
+        original = self._find_original(article_id, sig, keys.shingles, bands, at)
         # A near-copy gets bands too: a later copy may resemble it more than its original
         # (a cut ending cut again), and its band rows let that copy find the group.
-        self.store.add_minhash(article_id, signature_to_bytes(sig), bands, month=month)
+        self.store.add_minhash(article_id, signature_to_bytes(sig), bands, month=band_month(at))
         if original is not None:
             self.store.link_articles([(article_id, original[0], "duplicate-of", original[1])])
 
@@ -196,11 +196,11 @@ class DedupStep:
         sig: Signature,
         shingles: Shingles,
         bands: list[tuple[int, int]],
-        month: int,
+        at: int,
     ) -> tuple[int, float] | None:
         """(earliest copy in the group, overlap score) or None when no candidate holds."""
         store, limits = self.store, self.thresholds
-        candidates = store.minhash_candidates(bands, nearby_months(month), exclude=article_id)
+        candidates = store.minhash_candidates(bands, nearby_months(at), exclude=article_id)
         estimates = {
             other: estimate_jaccard(sig, signature_from_bytes(blob))
             for other, blob in store.minhash_signatures(candidates).items()

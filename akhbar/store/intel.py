@@ -132,9 +132,11 @@ class IntelQueries:
         most `limit`)."""
         if not bands or not months:
             return []
-        probe = f"SELECT article_id FROM minhash_bands WHERE month IN ({_marks(len(months))})"
-        probes = " UNION ALL ".join([f"{probe} AND band = ? AND hash = ?"] * len(bands))
-        params: list[int] = [x for pair in bands for x in (*months, *pair)]
+        # One equality probe per month and band: `month IN (?, ?)` made SQLite build a small
+        # ephemeral table for each of the 32 subqueries (0.25 ms a lookup instead of 0.09).
+        probe = "SELECT article_id FROM minhash_bands WHERE month = ? AND band = ? AND hash = ?"
+        probes = " UNION ALL ".join([probe] * (len(bands) * len(months)))
+        params: list[int] = [x for band, value in bands for m in months for x in (m, band, value)]
         rows = self.db.execute(
             f"SELECT article_id FROM ({probes}) WHERE article_id != ?"
             " GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT ?",

@@ -72,22 +72,41 @@ def test_copy_across_a_month_boundary_is_linked(intel_store: IntelStore) -> None
     assert intel_store.relation_pairs("duplicate-of") == [(copy_id, wire_id)]
 
 
-def test_copy_a_quarter_later_is_a_new_original(intel_store: IntelStore) -> None:
-    # The documented window (akhbar/dedup/minhash.py): a month or more either side, never
-    # three months apart.
-    wire_at = datetime(2023, 10, 12, 9, 0, tzinfo=UTC)
+@pytest.mark.parametrize(
+    ("wire_day", "copy_day"),
+    [
+        (datetime(2023, 10, 2), datetime(2023, 10, 30)),
+        (datetime(2023, 10, 20), datetime(2023, 11, 2)),
+    ],
+)
+def test_copy_within_the_window_is_linked(
+    intel_store: IntelStore, wire_day: datetime, copy_day: datetime
+) -> None:
     ingestor = Ingestor(intel_store, steps=intel_steps(intel_store))
-    ingestor.ingest(_wire_and_copy(wire_at, wire_at + timedelta(days=92)))
+    ingestor.ingest(_wire_and_copy(wire_day.replace(tzinfo=UTC), copy_day.replace(tzinfo=UTC)))
+    wire_id, copy_id = ingestor.report.new_ids
+    assert intel_store.relation_pairs("duplicate-of") == [(copy_id, wire_id)]
+
+
+def test_copy_out_of_the_window_is_a_new_original(intel_store: IntelStore) -> None:
+    # The documented window (akhbar/dedup/minhash.py): the copy's month and the nearer
+    # neighbour. 20 November looks at November and December, not at 25 October.
+    wire_at = datetime(2023, 10, 25, 9, 0, tzinfo=UTC)
+    ingestor = Ingestor(intel_store, steps=intel_steps(intel_store))
+    ingestor.ingest(_wire_and_copy(wire_at, datetime(2023, 11, 20, 9, 0, tzinfo=UTC)))
     assert intel_store.relation_pairs("duplicate-of") == []
 
 
 def test_months_of_band_rows_count_from_the_epoch_in_utc() -> None:
-    at = datetime(2023, 10, 31, 23, 30, tzinfo=UTC)
-    assert band_month(int(at.timestamp())) == 2023 * 12 + 9
-    assert nearby_months(band_month(int(at.timestamp()))) == (
-        2023 * 12 + 8,
-        2023 * 12 + 9,
-        2023 * 12 + 10,
+    late = int(datetime(2023, 10, 31, 23, 30, tzinfo=UTC).timestamp())
+    early = int(datetime(2023, 11, 1, 0, 30, tzinfo=UTC).timestamp())
+    october = 2023 * 12 + 9
+    assert band_month(late) == october
+    assert nearby_months(late) == (october, october + 1)
+    assert nearby_months(early) == (october, october + 1)
+    assert nearby_months(int(datetime(2023, 10, 15, tzinfo=UTC).timestamp())) == (
+        october - 1,
+        october,
     )
 
 

@@ -1,5 +1,5 @@
 -- Near-duplicate band rows keyed by the calendar month (UTC) of the article first: a copy is
--- looked for among the articles of its own month and of the months on either side
+-- looked for among the articles of its own month and of the nearer neighbouring month
 -- (akhbar/dedup/minhash.py). Keyed by (band, hash) alone, every batch of new articles wrote
 -- its band rows into pages spread over the whole table: at 66 k articles a batch of 500
 -- rewrote all of its 8,800 pages, and the share of the page cache those pages took grew with
