@@ -55,7 +55,7 @@ def test_unrelated_articles_are_never_linked(
     assert linked == {corpus_ids["train_wire"], corpus_ids["train_copy"]}
 
 
-# --- where copies are looked for: the article's month and the months on either side ---------
+# --- where copies are looked for: the article's month and the nearer neighbouring month ------
 
 
 def _wire_and_copy(wire_at: datetime, copy_at: datetime | None) -> list[RawArticle]:
