@@ -22,10 +22,10 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from akhbar.cluster.related import related_articles
 from akhbar.models import Origin, RawArticle
@@ -126,14 +126,15 @@ def pregenerate(count: int, path: Path) -> list[tuple[int, tuple[str, str]]]:
     return at
 
 
-def read_articles(file: BinaryIO) -> Iterator[RawArticle]:
+def read_articles(path: Path) -> Generator[RawArticle]:
     """The articles of a `pregenerate` file, one chunk in memory at a time."""
-    while True:
-        try:
-            chunk: list[RawArticle] = pickle.load(file)
-        except EOFError:
-            return
-        yield from chunk
+    with path.open("rb") as file:
+        while True:
+            try:
+                chunk: list[RawArticle] = pickle.load(file)
+            except EOFError:
+                return
+            yield from chunk
 
 
 def run(scale: str) -> list[Row]:
@@ -144,8 +145,7 @@ def run(scale: str) -> list[Row]:
         store = IntelStore(str(Path(tmp) / "intel.db"))
         steps = [TagStep(store), *intel_steps(store)]
         ingestor = Ingestor(store, steps=steps, workers=worker_processes())
-        source = (Path(tmp) / "articles.pickle").open("rb")
-        articles = read_articles(source)
+        articles = read_articles(Path(tmp) / "articles.pickle")
         done, rates = 0, []
         for size in sizes:
             # One ingest call a segment, streaming, as `akhbar import` reads a file: the worker
@@ -189,7 +189,7 @@ def run(scale: str) -> list[Row]:
                 ),
             ]
         ingestor.close()
-        source.close()
+        articles.close()
         db_mib = (
             sum(p.stat().st_size for p in Path(tmp).iterdir() if p.name.startswith("intel.db"))
             / 1024
