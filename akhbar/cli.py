@@ -30,6 +30,7 @@ from akhbar.errors import AkhbarError
 from akhbar.export import article_to_dict, write_csv, write_jsonl
 from akhbar.models import Feed
 from akhbar.pipeline import IngestReport
+from akhbar.pipeline.relate import RankReport, rank_queued
 from akhbar.pipeline.steps import open_ingestor, worker_processes
 from akhbar.store import SQLiteStore, open_store, utc_iso
 
@@ -151,21 +152,57 @@ def _progress(quiet: bool) -> Iterator[Progress]:
 
 
 @cli.command()
+@click.option("--limit", type=click.IntRange(min=1), help="Rank at most this many lists.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_obj
+@handle_errors
+def relate(settings: Settings, limit: int | None, quiet: bool) -> None:
+    """Rank the queued "read also" lists in full: new articles' and those they may belong in.
+
+    `akhbar run` does this between polls and `akhbar export` before it writes; import and
+    fetch store provisional lists and queue them (see akhbar/pipeline/relate.py)."""
+    with opened_store(settings) as store:
+        report = _rank_queued(store, limit=limit, quiet=quiet)
+        articles, stories = store.related_queue_size()
+    left = f"{articles} articles and {stories} stories" if stories else f"{articles} articles"
+    out_console.print(
+        f"ranked {report.ranked} read-also lists in {report.seconds:.1f} s; {left} still queued"
+    )
+
+
+def _rank_queued(store: SQLiteStore, *, limit: int | None, quiet: bool) -> RankReport:
+    with _progress(quiet) as progress:
+        task = progress.add_task("ranking read-also lists", total=None)
+        return rank_queued(store, limit=limit, on_chunk=lambda n: progress.advance(task, n))
+
+
+@cli.command()
 @click.option(
     "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
 )
 @click.option("--since", help="Only articles published on or after this date (ISO or Arabic).")
 @click.option("--source", help="Only articles of this outlet.")
+@click.option(
+    "--no-rank",
+    is_flag=True,
+    help="Write queued read-also lists as stored at ingest instead of ranking them first.",
+)
 @click.pass_obj
 @handle_errors
-def export(settings: Settings, fmt: str, since: str | None, source: str | None) -> None:
-    """Stream articles to stdout as JSON Lines or CSV."""
+def export(
+    settings: Settings, fmt: str, since: str | None, source: str | None, no_rank: bool
+) -> None:
+    """Stream articles to stdout as JSON Lines or CSV (queued read-also lists ranked first)."""
     since_dt = None
     if since:
         since_dt = parse_date(since, reference=None)
         if since_dt is None:
             raise click.BadParameter(f"cannot read {since!r} as a date", param_hint="--since")
     with opened_store(settings) as store:
+        if not no_rank:
+            report = _rank_queued(store, limit=None, quiet=False)
+            if report.ranked:
+                err_console.print(f"ranked {report.ranked} queued read-also lists first")
         articles = store.iter_articles(
             since=since_dt, source_key=normalize_for_match(source) if source else None
         )

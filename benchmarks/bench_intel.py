@@ -7,7 +7,9 @@ sentence, its last paragraph cut and other punctuation. One temp-file store grow
 sizes, each segment fed by one streaming `ingest` call from a file generated beforehand; at
 each checkpoint we report the rate over the last segment (flat = the cost per article
 does not grow with the store), peak RSS, recall of the planted copies, and the latency of
-`related_articles` on a sample of stored articles.
+`related_articles` on a sample of stored articles; then how many "read also" lists the
+segment queued (articles and stories) and how fast the first 1,000 of them are ranked and
+stored, as `akhbar run` does between polls.
 
 Targets (issue "republished copies, stories, read also, trends"): ≥ 500 articles/s on 2 cores
 with flat per-article cost; peak RSS ≤ 1 GB at 1 M articles (extrapolated from the slope
@@ -31,6 +33,7 @@ from akhbar.cluster.related import related_articles
 from akhbar.models import Origin, RawArticle
 from akhbar.pipeline import Ingestor
 from akhbar.pipeline.intel_step import intel_steps
+from akhbar.pipeline.relate import rank_queued
 from akhbar.pipeline.steps import worker_processes
 from akhbar.pipeline.tag_step import TagStep
 from akhbar.store import SQLiteStore
@@ -41,6 +44,9 @@ NAME = "intel (tags+dedup+stories+related)"
 SIZES = {"quick": (2_000, 5_000), "full": (10_000, 50_000, 100_000)}
 COPY_EVERY = 10
 CHUNK = 2_000
+#: Queued "read also" lists ranked (newest first) after each segment, timed: the background
+#: work `akhbar run` does between polls (akhbar/pipeline/relate.py).
+RANKED_SAMPLE = 1_000
 INTROS = ("أفادت مصادر مطلعة صباح اليوم بما يلي.", "نقلت وكالات الأنباء التفاصيل التالية.")
 
 
@@ -161,6 +167,8 @@ def run(scale: str) -> list[Row]:
             rates.append(rate)
             segment, done = f"{done:,}→{size:,}", size
             p50, p95 = related_latency(store)
+            queued = sum(store.related_queue_size())
+            ranking = rank_queued(store, limit=RANKED_SAMPLE)
             rss = peak_rss_mib()
             recall = planted_recall(store, [pair for i, pair in planted if i < size])
             rows += [
@@ -186,6 +194,11 @@ def run(scale: str) -> list[Row]:
                     f"{p50:.1f} / {p95:.1f} ms",
                     "< 20 ms",
                     p95 < 20,
+                ),
+                Row(
+                    NAME,
+                    f"read-also lists queued at {size:,} / ranked per s (first {RANKED_SAMPLE:,})",
+                    f"{queued:,} / {ranking.ranked / ranking.seconds:,.0f}",
                 ),
             ]
         ingestor.close()

@@ -41,3 +41,13 @@ def http_server() -> Iterator[FixtureServer]:
     """A running local HTTP server with no routes; a test adds them: `server.routes[...] = h`."""
     with serve() as server:
         yield server
+
+
+def store_before_migration(number: int, path: str, monkeypatch: pytest.MonkeyPatch) -> SQLiteStore:
+    """A store at `path` made with the migrations before `number` only (as an older akhbar
+    left it); `monkeypatch.undo()` before opening it again applies the rest."""
+    from akhbar.store import sqlite as sqlite_module
+
+    older = [m for m in sqlite_module._migrations() if m[0] < number]
+    monkeypatch.setattr(sqlite_module, "_migrations", lambda: older)
+    return SQLiteStore(path)

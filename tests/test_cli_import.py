@@ -18,7 +18,7 @@ SEED_LIKE = DATA / "pages" / "seed_like.txt"
 def _export(runner: CliRunner, db: str) -> list[dict[str, object]]:
     result = runner.invoke(cli, ["--db", db, "export", "--format", "jsonl"])
     assert result.exit_code == 0, result.output
-    return [orjson.loads(line) for line in result.output.splitlines() if line.strip()]
+    return [orjson.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
 def test_seed_like_page_gives_one_clean_article_and_one_appended(
@@ -151,11 +151,11 @@ def test_export_csv_and_filters(runner: CliRunner, db_path: str, tmp_path: Path)
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     runner.invoke(cli, ["--db", db_path, "import", "-q", str(path)])
     since = runner.invoke(cli, ["--db", db_path, "export", "--since", "2024-02-01"])
-    assert [orjson.loads(x)["title"] for x in since.output.splitlines()] == ["ب"]
+    assert [orjson.loads(x)["title"] for x in since.stdout.splitlines()] == ["ب"]
     by_source = runner.invoke(cli, ["--db", db_path, "export", "--source", "عكاظ"])
-    assert [orjson.loads(x)["title"] for x in by_source.output.splitlines()] == ["أ"]
+    assert [orjson.loads(x)["title"] for x in by_source.stdout.splitlines()] == ["أ"]
     csv_out = runner.invoke(cli, ["--db", db_path, "export", "--format", "csv"])
-    assert csv_out.output.splitlines()[0].startswith("id,url,canonical_url,title,body")
+    assert csv_out.stdout.splitlines()[0].startswith("id,url,canonical_url,title,body")
     bad = runner.invoke(cli, ["--db", db_path, "export", "--since", "قريبا"])
     assert bad.exit_code == 2
 
@@ -163,7 +163,7 @@ def test_export_csv_and_filters(runner: CliRunner, db_path: str, tmp_path: Path)
 def test_export_round_trips_through_import(runner: CliRunner, db_path: str, tmp_path: Path) -> None:
     runner.invoke(cli, ["--db", db_path, "import", "-q", str(SEED_LIKE)])
     dump = tmp_path / "export.jsonl"
-    dump.write_text(runner.invoke(cli, ["--db", db_path, "export"]).output, encoding="utf-8")
+    dump.write_text(runner.invoke(cli, ["--db", db_path, "export"]).stdout, encoding="utf-8")
     other = str(tmp_path / "other.db")
     result = runner.invoke(cli, ["--db", other, "import", "-q", str(dump)])
     assert result.exit_code == 0, result.output

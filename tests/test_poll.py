@@ -259,7 +259,7 @@ def test_cli_sources_list_json_and_fetch(
         assert key in row
     assert row["name"] == "الطقس اليوم" and row["kind"] == "rss" and row["last_success"]
     exported = runner.invoke(cli, ["--db", db_path, "export", "--format", "jsonl"])
-    assert len(exported.output.splitlines()) == 3
+    assert len(exported.stdout.splitlines()) == 3
     disabled = runner.invoke(cli, ["--db", db_path, "sources", "disable", "الطقس اليوم"])
     assert disabled.exit_code == 0
     again = runner.invoke(cli, ["--db", db_path, "fetch", "--all", "-q"])

@@ -16,6 +16,9 @@ DUPLICATES_PRECISION_FLOOR = 0.95  # measured 1.000; target 0.95
 DUPLICATES_RECALL_FLOOR = 0.95  # measured 0.975; target 0.90
 STORIES_F1_FLOOR = 0.95  # measured 0.964-0.968 (B-cubed); target 0.85
 READ_ALSO_NDCG5_FLOOR = 0.58  # measured 0.585; target 0.75 (ceiling 0.921 at two per story)
+# The stored lists as `akhbar run` keeps them (ranked after each day's articles): what the
+# article page and export show. Measured 0.589; the provisional lists before ranking: 0.305.
+READ_ALSO_STORED_NDCG5_FLOOR = 0.58
 
 
 def test_search_quality_floor() -> None:
@@ -38,3 +41,5 @@ def test_duplicates_stories_and_read_also_floors() -> None:
     assert result["stories"]["f1"] >= STORIES_F1_FLOOR, result["stories"]
     assert result["related_ndcg5"] >= READ_ALSO_NDCG5_FLOOR
     assert result["related_ndcg5"] > result["related_ndcg5_baseline"]
+    assert result["related_ranked_ndcg5"] >= READ_ALSO_STORED_NDCG5_FLOOR
+    assert result["related_ranked_ndcg5"] > result["related_stored_ndcg5"]

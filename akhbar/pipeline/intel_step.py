@@ -22,12 +22,9 @@ import numpy as np
 
 from akhbar.arabic import normalize_for_match
 from akhbar.cluster.related import (
-    DEFAULT_RELATED_PARAMS,
     Candidate,
-    RelatedArticle,
     RelatedParams,
     gather_candidates,
-    related_articles,
 )
 from akhbar.cluster.stories import (
     DEFAULT_STORY_PARAMS,
@@ -75,21 +72,16 @@ MAX_CONFIRMED = 8
 POSTED_TERMS = 24
 #: Open stories whose centroids are compared with a new article (the best by nearest member).
 MAX_STORIES = 5
-#: 'related' links stored per new article (export shows them; `akhbar related` recomputes).
+#: Provisional 'related' links stored per new article, until its list is ranked in full.
 STORED_RELATED = 3
-#: Of a new article's best matches, how many get their stored 'related' links recomputed (the
-#: new article may belong in their lists). Off by default: each refresh is a full ranking
-#: (~10 ms), which tripled ingest time, while every reader path (`akhbar related`, the article
-#: page, the API) ranks live from the store as it is now. Stored links serve export.
-REFRESHED_MATCHES = 0
-#: The stored links' candidate budget: smaller than a live ranking's, for ingest speed.
-STORED_BUDGET = {
-    "query_terms": 6,
-    "per_term": 8,
-    "candidates": 15,
-    "candidate_stories": 6,
-    "story_members": 2,
-}
+#: Stories closest to a new article (its story decision's candidates) whose members get their
+#: "read also" ranked again, besides its own story's. Measured on the gold set, ranking after
+#: each day (evaluation/intel_eval.py; the live ranking at the end: 0.585 nDCG@5): re-queueing
+#: only the three articles a new one links to kept the stored lists at 0.42, any 5-30 of its
+#: candidate articles at 0.44, the members (8 nearest in time) of its 3 closest stories at
+#: 0.57 (a story's members share one judgement, and a new related story belongs in all their
+#: lists), and of its own story too 0.59.
+REQUEUED_STORIES = 3
 #: Candidates of the story decision (the story step's own budget: "read also" looks wider).
 STORY_CANDIDATES = RelatedParams(query_terms=10, candidates=30)
 #: Vectors of stored articles kept in memory (~1 kB each, ~10 MB): a new article's candidates
@@ -234,17 +226,11 @@ class StoryStep:
         store: IntelQueries,
         *,
         params: StoryParams = DEFAULT_STORY_PARAMS,
-        related: RelatedParams = DEFAULT_RELATED_PARAMS,
         stored_related: int = STORED_RELATED,
-        refreshed: int = REFRESHED_MATCHES,
     ) -> None:
         self.store = store
         self.params = params
-        # The links stored at ingest skip the MMR pass (one per story still holds): it is the
-        # costliest part of ranking, and `akhbar related` recomputes the list with it.
-        self.stored_params = dataclasses.replace(related, diversity=0.0, **STORED_BUDGET)
         self.stored_related = stored_related
-        self.refreshed = refreshed
         # Term statistics of the batch in progress (see start_batch / end_batch).
         self._documents = 0
         self._batch_documents = 0
@@ -257,6 +243,10 @@ class StoryStep:
         # they replace.
         self._links: list[tuple[int, int, RelationKind, float]] = []
         self._related_of: list[int] = []
+        # Articles, and stories (with a time), whose "read also" lists the batch may change:
+        # queued for a full ranking.
+        self._queued: list[int] = []
+        self._queued_stories: list[tuple[int, int]] = []
         # Rows this step wrote, kept to spare reading them back: article id → vector (with its
         # story), story id → (centroid blob, decoded centroid, its norm). Vectors and story
         # memberships never change once written; the centroid is checked against its blob.
@@ -307,19 +297,18 @@ class StoryStep:
         links = links_from_candidates(candidates, story_id, at, self.stored_related)
         self._related_of.append(article_id)
         self._links.extend((article_id, other, "related", score) for other, score in links)
-        if self.refreshed:
-            self._write_counts()  # the full ranking reads the statistics from the store
-            self._write_links()  # ... and the refreshed lists replace what is pending
-        for other_id, _score in links[: self.refreshed]:
-            self._store_related(other_id)
-
-    def _store_related(self, article_id: int) -> list[RelatedArticle]:
-        """Recompute the article's "read also" and replace its stored 'related' links."""
-        related = related_articles(
-            self.store, article_id, self.stored_related, params=self.stored_params
+        # Until their lists are ranked in full, the articles it links to show it too: a later
+        # report on their topic.
+        self._links.extend((other, article_id, "related", score) for other, score in links)
+        # Its list is ranked in full later (akhbar/pipeline/relate.py), and so are those of
+        # its story's members (their story, compared as a whole, has changed) and of the
+        # members of the stories it came closest to (it may belong in their lists now).
+        self._queued.append(article_id)
+        close = dict.fromkeys(
+            c.story_id for c in candidates if c.story_id is not None and c.story_id != story_id
         )
-        self.store.replace_related(article_id, [(r.id, r.score) for r in related])
-        return related
+        self._queued_stories.append((story_id, at))
+        self._queued_stories.extend((s, at) for s in list(close)[:REQUEUED_STORIES])
 
     def analyzer(self) -> TermsAnalyzer:
         return TermsAnalyzer()
@@ -330,6 +319,7 @@ class StoryStep:
         self._batch_df = {}
         self._stored_df = {}
         self._links, self._related_of = [], []
+        self._queued, self._queued_stories = [], []
         # Inside the batch's transaction: nobody else can commit until it ends.
         version = self.store.data_version()
         if version != self._data_version:
@@ -345,6 +335,7 @@ class StoryStep:
     def abort_batch(self) -> None:
         self._forget()  # the cached rows of the batch were rolled back
         self._links, self._related_of = [], []
+        self._queued, self._queued_stories = [], []
         self._documents = self._batch_documents = 0
         self._batch_df, self._stored_df = {}, {}
 
@@ -362,7 +353,12 @@ class StoryStep:
     def _write_links(self) -> None:
         if self._related_of or self._links:
             self.store.replace_related_of(self._related_of, self._links)
+        if self._queued:
+            self.store.queue_related(self._queued)
+        if self._queued_stories:
+            self.store.queue_related_stories(self._queued_stories)
         self._links, self._related_of = [], []
+        self._queued, self._queued_stories = [], []
 
     def _frequencies(self, terms: Sequence[int]) -> dict[int, int]:
         """Document frequencies as stored plus this batch's, not yet written (0: unseen)."""
@@ -458,12 +454,13 @@ class StoryStep:
 def links_from_candidates(
     candidates: Sequence[Candidate], story_id: int, at: int, k: int
 ) -> list[tuple[int, float]]:
-    """The 'related' links stored at ingest, from the candidates the story decision already
-    scored: time-decayed similarity, one per story, never the article's own story.
+    """The provisional 'related' links stored at ingest, from the candidates the story
+    decision already scored: time-decayed similarity, one per story, never the article's own
+    story.
 
     Ranking read-also in full (story vectors) at ingest cost ~10 ms an article, most of the
-    chain's time; every reading path (`akhbar related`, the article page, the API) ranks live
-    in full, so the stored links only need to be good enough for export.
+    chain's time: the article is queued for that instead (akhbar/pipeline/relate.py), and
+    these links stand until then.
     """
     best: dict[int, tuple[float, int]] = {}
     for c in candidates:

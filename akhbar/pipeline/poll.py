@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -25,12 +26,16 @@ from akhbar.feeds import FeedItem, parse_feed
 from akhbar.fetch import Fetcher, FetchSettings
 from akhbar.models import Feed, Origin, RawArticle
 from akhbar.pipeline.ingest import Ingestor, Prepared, prepare_batch
+from akhbar.pipeline.relate import rank_queued
 from akhbar.pipeline.steps import open_ingestor, worker_processes
 from akhbar.sources import canonicalize_url, estimate_items_per_day, next_poll_delay
 from akhbar.store import SQLiteStore
 
 #: Feeds processed at once; the fetcher's own limits bound the requests in flight.
 FEEDS_IN_FLIGHT = 64
+#: "Read also" lists ranked between two turns of the event loop while `run` is idle (~5-10 ms
+#: each: the reader sharing the loop waits at most ~0.1 s).
+IDLE_RANK_CHUNK = 10
 
 
 @dataclass(slots=True)
@@ -427,9 +432,26 @@ async def run_forever(
         passes += 1
         if on_pass is not None:
             on_pass(pass_task.result())
+        deadline = time.monotonic() + _idle(store, idle_seconds)
+        await rank_while_idle(store, until=deadline, stop=stop)
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=_idle(store, idle_seconds))
+            await asyncio.wait_for(stop.wait(), timeout=max(0.0, deadline - time.monotonic()))
     return passes
+
+
+async def rank_while_idle(store: SQLiteStore, *, until: float, stop: asyncio.Event) -> int:
+    """Rank queued "read also" lists (akhbar/pipeline/relate.py) until the queue is empty, the
+    `time.monotonic()` deadline passes or `stop` is set; returns the number ranked. A few lists
+    at a time (~50 ms), handing the event loop back in between: the reader it may serve
+    shares the loop."""
+    ranked = 0
+    while not stop.is_set():
+        done = rank_queued(store, limit=IDLE_RANK_CHUNK, until=until).ranked
+        if not done:
+            break
+        ranked += done
+        await asyncio.sleep(0)
+    return ranked
 
 
 def _idle(store: SQLiteStore, cap: float) -> float:

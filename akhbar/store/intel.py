@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from akhbar.models import RELATION_KINDS, RelationKind
-from akhbar.store.rows import parse_utc_iso_or_none
+from akhbar.store.rows import parse_utc_iso_or_none, queued_now
 
 #: How far `duplicate_root` follows 'duplicate-of' links (chains are 1-2 long in practice).
 MAX_CHAIN = 8
@@ -345,6 +345,88 @@ class IntelQueries:
                 chunk,
             )
         self.link_articles(rows)
+
+    # --- "read also" lists ranked in full (akhbar/pipeline/relate.py) ----------------------------
+
+    def queue_related(self, article_ids: Iterable[int]) -> None:
+        """Queue articles whose "read also" list is to be ranked (again); call it inside the
+        transaction that stored what changed it."""
+        now = queued_now()
+        self.db.executemany(
+            "INSERT INTO related_queue (article_id, queued_at) VALUES (?, ?)"
+            " ON CONFLICT (article_id) DO UPDATE SET queued_at = excluded.queued_at",
+            [(article_id, now) for article_id in dict.fromkeys(article_ids)],
+        )
+
+    def queue_related_stories(self, stories: Iterable[tuple[int, int]]) -> None:
+        """Queue (story id, time) pairs: the members of the story nearest to the time are to be
+        ranked again (see `expand_related_stories`)."""
+        now = queued_now()
+        self.db.executemany(
+            "INSERT INTO related_story_queue (story_id, at, queued_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (story_id) DO UPDATE SET at = excluded.at,"
+            " queued_at = excluded.queued_at",
+            [(story_id, at, now) for story_id, at in dict(stories).items()],
+        )
+
+    def expand_related_stories(self, *, per_story: int, limit: int) -> int:
+        """Move up to `limit` queued stories into the article queue: each story's members
+        nearest in time to its queued time, up to `per_story` on either side (two range scans
+        of the (story_id, at) index). Returns the number of stories moved."""
+        stories = self.db.execute(
+            "SELECT story_id, at, queued_at FROM related_story_queue LIMIT ?", (limit,)
+        ).fetchall()
+        side = (
+            "SELECT article_id FROM (SELECT article_id FROM story_members"
+            " WHERE story_id = ? AND at {} ? ORDER BY at {} LIMIT ?)"
+        )
+        sql = f"{side.format('<=', 'DESC')} UNION ALL {side.format('>', '')}"
+        members: list[int] = []
+        for story_id, at, _ in stories:
+            rows = self.db.execute(sql, (story_id, at, per_story, story_id, at, per_story))
+            members.extend(int(r[0]) for r in rows)
+        self.queue_related(members)
+        self.db.executemany(
+            "DELETE FROM related_story_queue WHERE story_id = ? AND queued_at = ?",
+            [(story_id, queued_at) for story_id, _, queued_at in stories],
+        )
+        return len(stories)
+
+    def queued_related(self, limit: int) -> list[tuple[int, str]]:
+        """Up to `limit` queued (article id, queued_at), newest articles first: readers open
+        the news of the day first."""
+        rows = self.db.execute(
+            "SELECT article_id, queued_at FROM related_queue ORDER BY article_id DESC LIMIT ?",
+            (limit,),
+        )
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    def related_queue_size(self) -> tuple[int, int]:
+        """(articles, stories) queued for ranking."""
+        row = self.db.execute(
+            "SELECT (SELECT count(*) FROM related_queue),"
+            " (SELECT count(*) FROM related_story_queue)"
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def store_ranked_related(
+        self, lists: Sequence[tuple[int, str, Sequence[tuple[int, float]]]]
+    ) -> None:
+        """Replace each article's 'related' rows with its ranked list ((article id, queued_at
+        as read, [(other id, score)])), and take it off the queue unless it was queued again
+        since it was read (then it is ranked once more)."""
+        self.replace_related_of(
+            [article_id for article_id, _, _ in lists],
+            (
+                (article_id, other, "related", score)
+                for article_id, _, ranked in lists
+                for other, score in ranked
+            ),
+        )
+        self.db.executemany(
+            "DELETE FROM related_queue WHERE article_id = ? AND queued_at = ?",
+            [(article_id, queued_at) for article_id, queued_at, _ in lists],
+        )
 
     def data_version(self) -> int:
         """SQLite's data version: it changes when another connection commits (never for this

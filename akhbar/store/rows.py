@@ -7,7 +7,7 @@ article read for a page is the same object `get_article` returns.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from akhbar.models import Article
@@ -17,6 +17,13 @@ ARTICLE_COLUMNS = (
     "a.id, a.title, a.body, a.url, a.canonical_url, a.published_at, a.imported_at, "
     "coalesce(s.name, ''), a.language, a.fingerprint, a.origin, a.encoding, a.author, a.partial"
 )
+
+
+def queued_now() -> str:
+    """The time a row is queued (search outbox, read-also queue), with microseconds: a row
+    queued again while a worker was processing the copy it read differs from that copy, so the
+    worker's "done" leaves it in place."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def parse_utc_iso(value: str) -> datetime:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
-from akhbar.store.rows import parse_utc_iso_or_none
+from akhbar.store.rows import parse_utc_iso_or_none, queued_now
 
 OutboxOp = Literal["upsert", "delete"]
 
@@ -47,12 +47,6 @@ _ROW_SQL = (
 )
 
 
-def _queued_now() -> str:
-    # Microseconds, so that a row queued again while an earlier copy was being indexed differs
-    # from the copy the indexer read, and `clear_search_outbox` leaves it in place.
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 class SearchOutboxMixin:
     db: sqlite3.Connection
 
@@ -61,7 +55,7 @@ class SearchOutboxMixin:
     def queue_search(self, article_ids: Iterable[int], op: OutboxOp = "upsert") -> None:
         """Queue articles for the search index; call it inside the transaction that changed
         them. A later op for the same article replaces an earlier one still pending."""
-        now = _queued_now()
+        now = queued_now()
         self.db.executemany(
             "INSERT INTO search_outbox (article_id, op, queued_at) VALUES (?, ?, ?)"
             " ON CONFLICT (article_id) DO UPDATE SET op = excluded.op,"
@@ -71,7 +65,7 @@ class SearchOutboxMixin:
 
     def queue_search_all(self) -> int:
         """Queue every stored article (a full reindex through the outbox); returns the count."""
-        now = _queued_now()
+        now = queued_now()
         cur = self.db.execute(
             "INSERT INTO search_outbox (article_id, op, queued_at) SELECT id, 'upsert', ?"
             " FROM articles WHERE true ON CONFLICT (article_id) DO UPDATE SET op = 'upsert',"

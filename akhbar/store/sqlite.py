@@ -474,6 +474,7 @@ class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
             " UNION ALL "
             "SELECT r.other_id, r.article_id, r.kind, o.title FROM article_relations r"
             f" JOIN articles o ON o.id = r.article_id WHERE r.other_id IN ({marks})"
+            " AND r.kind != 'related'"  # 'related': the article's own list (migration 0008)
             " ORDER BY 1, 3, 2",
             ids + ids,
         ):

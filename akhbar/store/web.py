@@ -176,15 +176,20 @@ _PAGE_ARTICLE_SQL = (
 #: true). The page shows a card for every other kind; same-story links are many for the
 #: first articles of a long story (24,000 in the benchmark store) and their cards are read
 #: only when the article has no story to list its other outlets from.
+# Links in both directions, but 'related' rows only the article's own: they are its ranked
+# "read also" list (a later article's link to it is a row of its own, migration 0008).
 _PAGE_LINKS_SQL = " UNION ALL ".join(
     part
-    for me, other in (("article_id", "other_id"), ("other_id", "article_id"))
+    for me, other, kinds in (
+        ("article_id", "other_id", ""),
+        ("other_id", "article_id", " AND r.kind != 'related'"),
+    )
     for part in (
         "SELECT r.kind, r.score, o.id, o.title, coalesce(s.name, ''), o.source_id,"
         " o.published_at, o.url, m.story_id FROM article_relations r"
         f" JOIN articles o ON o.id = r.{other} LEFT JOIN sources s ON s.id = o.source_id"
         f" LEFT JOIN story_members m ON m.article_id = o.id"
-        f" WHERE r.{me} = ?1 AND (r.kind != 'same-story' OR ?2)",
+        f" WHERE r.{me} = ?1 AND (r.kind != 'same-story' OR ?2){kinds}",
         "SELECT r.kind, r.score, o.id, o.title, NULL, NULL, NULL, NULL, NULL"
         f" FROM article_relations r JOIN articles o ON o.id = r.{other}"
         f" WHERE r.{me} = ?1 AND r.kind = 'same-story' AND NOT ?2",
@@ -529,11 +534,12 @@ class WebQueries:
         return [_card(r) for r in rows]
 
     def relation_ids(self, article_id: int, kind: RelationKind) -> list[int]:
-        """Articles linked to this one by `kind`, either direction, best score first."""
+        """Articles linked to this one by `kind`, either direction, best score first; for
+        'related' only the article's own rows (its "read also" list)."""
         rows = self.db.execute(
             "SELECT other_id, score FROM article_relations WHERE article_id = ?1 AND kind = ?2"
             " UNION ALL SELECT article_id, score FROM article_relations"
-            " WHERE other_id = ?1 AND kind = ?2 ORDER BY 2 DESC, 1",
+            " WHERE other_id = ?1 AND kind = ?2 AND ?2 != 'related' ORDER BY 2 DESC, 1",
             (article_id, kind),
         ).fetchall()
         return list(dict.fromkeys(int(r[0]) for r in rows))

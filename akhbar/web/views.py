@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from akhbar.cluster.related import related_articles
+from akhbar.cluster.related import DEFAULT_RELATED_PARAMS, related_articles
 from akhbar.cluster.trends import TagTrend, tag_trend
 from akhbar.errors import NotFoundError
 from akhbar.export import article_to_dict
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 RELATED_SHOWN = 5
+#: Articles of one story in "read also", at most: as the ranking (akhbar/cluster/related.py).
+PER_STORY_SHOWN = DEFAULT_RELATED_PARAMS.per_story
 #: Other outlets' articles of the story shown on an article page (the story page has them all).
 SAME_STORY_SHOWN = 6
 #: Days of a tag's trend (chart and API).
@@ -289,7 +291,8 @@ def read_also_ids(
     ids, the cards of the page's linked articles (and of those computed now), and whether
     links were stored just now (the caller's copy of the article is then stale).
 
-    Never the article itself, a copy, a member of its own story, or two of one story.
+    Never the article itself, a copy or a member of its own story, and no more of one story
+    than the ranking allows (`RelatedParams.per_story`).
     """
     article_id = page.article.id
     ids, cards, stories = page.related_ids, page.cards, page.stories
@@ -305,14 +308,14 @@ def read_also_ids(
         cards = {**cards, **{c.id: c for c in store.article_cards(ids)}}
         stories = {**stories, **store.story_ids_of(ids)}
     ids = [i for i in ids if i != article_id and i not in exclude]
-    seen: set[int] = {page.story_id} if page.story_id is not None else set()
+    shown: dict[int, int] = {}
     out: list[int] = []
     for i in ids:
         other = stories.get(i)
         if other is not None:
-            if other in seen:
+            if other == page.story_id or shown.get(other, 0) >= PER_STORY_SHOWN:
                 continue
-            seen.add(other)
+            shown[other] = shown.get(other, 0) + 1
         out.append(i)
     return out[:RELATED_SHOWN], cards, cached
 

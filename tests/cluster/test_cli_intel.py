@@ -76,3 +76,33 @@ def test_trends_command(db: tuple[str, dict[str, int]]) -> None:
     assert code == 0 and "المغرب" in out
     code, out = invoke(path, "trends", "غير موجود")
     assert code == 1 and "no tag" in out
+
+
+def test_relate_ranks_the_queued_lists_and_export_ranks_before_writing(
+    db: tuple[str, dict[str, int]],
+) -> None:
+    from akhbar.cli import cli
+
+    path, ids = db
+    runner = CliRunner()
+    # export --no-rank writes the provisional lists and leaves the queue as it was
+    plain = runner.invoke(cli, ["--db", path, "export", "--no-rank"])
+    assert plain.exit_code == 0 and "ranked" not in plain.stderr
+    partly = runner.invoke(cli, ["--db", path, "relate", "-q", "--limit", "2"])
+    assert partly.exit_code == 0, partly.output
+    assert "ranked 2 read-also lists" in partly.stdout and "still queued" in partly.stdout
+    exported = runner.invoke(cli, ["--db", path, "export"])
+    assert exported.exit_code == 0, exported.output
+    assert "queued read-also lists first" in exported.stderr
+    rows = {r["id"]: r for r in map(orjson.loads, exported.stdout.splitlines())}
+    assert set(rows) == set(ids.values())
+    store = IntelStore(path)
+    try:
+        assert store.related_queue_size() == (0, 0)
+        for article_id in ids.values():
+            listed = [r["id"] for r in rows[article_id]["related"] if r["kind"] == "related"]
+            assert sorted(listed) == sorted(store.relation_ids(article_id, "related"))
+    finally:
+        store.close()
+    again = runner.invoke(cli, ["--db", path, "relate", "-q"])
+    assert "ranked 0 read-also lists" in again.stdout and "0 articles still queued" in again.stdout

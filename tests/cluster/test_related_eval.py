@@ -36,19 +36,21 @@ def test_held_out_splits_by_story() -> None:
     assert held_out("z", story) is True
 
 
-def test_stored_related_reads_the_links_both_ways_best_first_and_cuts_at_k(
+def test_stored_related_reads_the_articles_own_links_best_first_and_cuts_at_k(
     intel_store: IntelStore, corpus_ids: dict[str, int]
 ) -> None:
     for article_id in corpus_ids.values():
         intel_store.replace_related(article_id, [])  # only this test's links
-    a, b, c, d = sorted(corpus_ids.values())[:4]
-    intel_store.replace_related(a, [(b, 0.2), (c, 0.9)])
-    intel_store.replace_related(d, [(a, 0.5)])
-    assert stored_related(intel_store, a) == [c, d, b]
-    assert stored_related(intel_store, a, 2) == [c, d]
+    a, b, c, d, e = sorted(corpus_ids.values())[:5]
+    intel_store.replace_related(a, [(b, 0.2), (c, 0.9), (e, 0.5)])
+    intel_store.replace_related(d, [(a, 0.7)])
+    assert stored_related(intel_store, a) == [c, e, b]
+    assert stored_related(intel_store, a, 2) == [c, e]
+    # A link to `a` from another list is that list's, not a's (its ranked list stands alone).
+    assert stored_related(intel_store, d) == [a]
     # The links are the store's: what ingest wrote, not a ranking computed now.
     intel_store.replace_related(a, [])
-    assert stored_related(intel_store, a) == [d]
+    assert stored_related(intel_store, a) == []
 
 
 def test_stored_related_is_empty_without_links(store: SQLiteStore) -> None:

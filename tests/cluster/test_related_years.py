@@ -12,7 +12,8 @@ import pytest
 from akhbar.cluster.related import related_articles
 from akhbar.models import Origin, RawArticle
 from akhbar.pipeline import Ingestor
-from akhbar.pipeline.intel_step import DedupStep, StoryStep, intel_steps
+from akhbar.pipeline.intel_step import intel_steps
+from akhbar.pipeline.relate import rank_queued
 from tests.cluster.corpus import IntelStore
 
 FAIR_TAGS = ("معرض القاهرة الدولي للكتاب", "ثقافة")
@@ -95,17 +96,9 @@ OTHERS = [
 ]
 
 
-def ingest(
-    store: IntelStore, articles: list[RawArticle], *, refreshed: int | None = None
-) -> dict[str, int]:
-    """Ingest through the real steps; url key → stored article id. `refreshed` turns on the
-    optional refresh of the best matches' stored links (off by default, for ingest speed)."""
-    steps: list[DedupStep | StoryStep] = (
-        intel_steps(store)
-        if refreshed is None
-        else [DedupStep(store), StoryStep(store, refreshed=refreshed)]
-    )
-    Ingestor(store, steps=steps).ingest(articles)
+def ingest(store: IntelStore, articles: list[RawArticle]) -> dict[str, int]:
+    """Ingest through the real steps; url key → stored article id."""
+    Ingestor(store, steps=intel_steps(store)).ingest(articles)
     rows = store.db.execute("SELECT id, url FROM articles").fetchall()
     return {url.rsplit("/", 1)[1]: int(i) for i, url in rows}
 
@@ -148,18 +141,25 @@ def test_the_other_years_article_is_offered_when_nothing_close_exists(store: Int
     assert found and found[0] == ids["fair-2024-opens"]
 
 
-def test_stored_links_of_an_early_article_are_refreshed_when_a_better_match_arrives(
+def test_stored_list_of_an_early_article_is_ranked_again_when_a_better_match_arrives(
     store: IntelStore,
 ) -> None:
-    ids = ingest(store, [*OTHERS, page_with_appended()], refreshed=2)
+    ids = ingest(store, [*OTHERS, page_with_appended()])
+    rank_queued(store)
     page = ids["fair-2023-opens"]
 
-    def stored(article_id: int) -> set[int]:
-        return {b for a, b in store.relation_pairs("related") if a == article_id}
+    def stored(article_id: int) -> list[int]:
+        return store.relation_ids(article_id, "related")
 
-    assert ids["fair-2024-opens"] in stored(page)
-    ids = ingest(store, [CLOSE_2023], refreshed=2)
-    # The page's own links were recomputed when its best match arrived: the close article is
-    # in, and the far one yields to it.
+    assert stored(page)[0] == ids["fair-2024-opens"]
+    ids = ingest(store, [CLOSE_2023])
+    # Until ranked, the page's list shows the new article beside what it had ...
     assert ids["fair-2023-closes"] in stored(page)
+    # ... and the article's arrival queued the page's story, so its list: ranked again, the
+    # close article is in and the far one yields to it.
+    with store.transaction():
+        store.expand_related_stories(per_story=8, limit=100)
+    assert page in {a for a, _ in store.queued_related(100)}
+    rank_queued(store)
+    assert stored(page)[0] == ids["fair-2023-closes"]
     assert ids["fair-2024-opens"] not in stored(page)

@@ -10,8 +10,8 @@ from akhbar.models import RawArticle
 from akhbar.pipeline import Ingestor
 from akhbar.pipeline.intel_step import intel_steps
 from akhbar.store import SQLiteStore
-from akhbar.store import sqlite as sqlite_module
 from tests.cluster.corpus import ARTICLES, IntelStore
+from tests.conftest import store_before_migration
 
 
 def test_wire_copy_is_linked_to_its_original(
@@ -115,10 +115,8 @@ def test_migration_keys_existing_band_rows_by_month(
 ) -> None:
     # A store made before band rows had a month: its rows move under the month of their
     # article's publication (else import) time, the one the dedup step now computes.
-    older = [m for m in sqlite_module._migrations() if m[0] < 7]
-    monkeypatch.setattr(sqlite_module, "_migrations", lambda: older)
     path = str(tmp_path / "old.db")
-    store = SQLiteStore(path)
+    store = store_before_migration(7, path, monkeypatch)
     dated, undated = _wire_and_copy(datetime(2023, 10, 31, 23, 30, tzinfo=UTC), None)
     Ingestor(store).ingest([dated, undated])
     ids = [r[0] for r in store.db.execute("SELECT id FROM articles ORDER BY id")]

@@ -1,0 +1,35 @@
+-- "Read also" lists become each article's own 'related' rows, ranked in full after ingest.
+--
+-- Until now a list was read in both directions: an article's own links (stored at ingest, from
+-- the articles before it) plus the links of later articles pointing at it. Lists ranked in
+-- full (akhbar/pipeline/relate.py) replace an article's own rows, and a later article's link
+-- must not be mixed into them with a score of another scale; so each reverse link is now a row
+-- of its own, and readers read an article's own rows only. The rows below keep every existing
+-- list as it read before.
+INSERT INTO article_relations (article_id, other_id, kind, score, created_at)
+SELECT other_id, article_id, 'related', score, created_at
+FROM article_relations WHERE kind = 'related'
+ON CONFLICT DO NOTHING;
+
+-- The articles whose list is to be ranked in full: a new article, and the articles a new one
+-- links to (it may belong in their lists). Filled in the transaction that stores the article,
+-- emptied by `akhbar relate`, by `akhbar run` between polls and by `akhbar export`.
+-- `queued_at` tells a re-queue apart from the entry the ranker read.
+CREATE TABLE related_queue (
+    article_id  INTEGER PRIMARY KEY,
+    queued_at   TEXT NOT NULL                 -- ISO 8601 UTC with microseconds
+);
+
+-- The stories a new article came close to: it may belong in their members' lists. The ranker
+-- queues their members nearest in time to `at` (the new article's time) before it ranks, so
+-- ingest does not read them.
+CREATE TABLE related_story_queue (
+    story_id    INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,             -- epoch seconds
+    queued_at   TEXT NOT NULL
+);
+
+-- Every article with a term vector gets its list ranked once (a copy shows its original's).
+INSERT INTO related_queue (article_id, queued_at)
+SELECT article_id, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z' FROM article_vectors
+WHERE article_id NOT IN (SELECT article_id FROM article_relations WHERE kind = 'duplicate-of');
