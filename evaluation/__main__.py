@@ -32,10 +32,10 @@ def rows() -> list[tuple[str, float, float, str, bool]]:
          dup["recall"] >= 0.90),
         ("stories B-cubed F1", stories["f1"], stories_base["f1"], "≥ 0.85",
          stories["f1"] >= 0.85),
-        ("read-also nDCG@5 (ranked live: akhbar related, API)", ndcg5, ndcg5_base, "≥ 0.75",
+        ("read-also nDCG@5 (ranked live: akhbar related)", ndcg5, ndcg5_base, "≥ 0.75",
          ndcg5 >= 0.75),
         ("read-also nDCG@5 (stored lists, ranked after each day as `akhbar run` does:"
-         " article page, export)",
+         " article page, API, export)",
          intel["related_ranked_ndcg5"], ndcg5_base, "≥ 0.75",
          intel["related_ranked_ndcg5"] >= 0.75),
         ("read-also nDCG@5 (provisional lists stored at ingest, before ranking)",
