@@ -7,9 +7,9 @@ sentence, its last paragraph cut and other punctuation. One temp-file store grow
 sizes, each segment fed by one streaming `ingest` call from a file generated beforehand; at
 each checkpoint we report the rate over the last segment (flat = the cost per article
 does not grow with the store), peak RSS, recall of the planted copies, and the latency of
-`related_articles` on a sample of stored articles; then how many "read also" lists the
-segment queued (articles and stories) and how fast the first 1,000 of them are ranked and
-stored, as `akhbar run` does between polls.
+`related_articles` on a sample of stored articles and how many "read also" lists are queued
+(articles and stories); at the end, how fast the first 1,000 of them are ranked and stored,
+as `akhbar run` does between polls.
 
 Targets (issue "republished copies, stories, read also, trends"): ≥ 500 articles/s on 2 cores
 with flat per-article cost; peak RSS ≤ 1 GB at 1 M articles (extrapolated from the slope
@@ -168,7 +168,6 @@ def run(scale: str) -> list[Row]:
             segment, done = f"{done:,}→{size:,}", size
             p50, p95 = related_latency(store)
             queued = sum(store.related_queue_size())
-            ranking = rank_queued(store, limit=RANKED_SAMPLE)
             rss = peak_rss_mib()
             recall = planted_recall(store, [pair for i, pair in planted if i < size])
             rows += [
@@ -196,13 +195,21 @@ def run(scale: str) -> list[Row]:
                     p95 < 20,
                 ),
                 Row(
-                    NAME,
-                    f"read-also lists queued at {size:,} / ranked per s (first {RANKED_SAMPLE:,})",
-                    f"{queued:,} / {ranking.ranked / ranking.seconds:,.0f}",
+                    NAME, f"read-also lists queued at {size:,} (articles + stories)", f"{queued:,}"
                 ),
             ]
         ingestor.close()
         articles.close()
+        # After the last segment, not between segments: ranking reads and writes enough of the
+        # store to change what the next segment finds in the page cache.
+        ranking = rank_queued(store, limit=RANKED_SAMPLE)
+        rows.append(
+            Row(
+                NAME,
+                f"read-also lists ranked and stored per s at {done:,} (first {RANKED_SAMPLE:,})",
+                f"{ranking.ranked / ranking.seconds:,.0f}",
+            )
+        )
         db_mib = (
             sum(p.stat().st_size for p in Path(tmp).iterdir() if p.name.startswith("intel.db"))
             / 1024
