@@ -294,8 +294,29 @@ def analyze_document(
     published_at: datetime | None = None,
 ) -> IndexDoc:
     """Everything tantivy indexes for one article; `tags` holds tag names and their aliases."""
-    title_surface, title_stem, title_pairs = analyzed_fields(title)
-    body_surface, body_stem, body_pairs = analyzed_fields(body)
+    return document_from_fields(
+        article_id,
+        analyzed_fields(title),
+        analyzed_fields(body),
+        source=source,
+        tags=tags,
+        published_at=published_at,
+    )
+
+
+def document_from_fields(
+    article_id: int,
+    title_fields: tuple[str, str, str],
+    body_fields: tuple[str, str, str],
+    *,
+    source: str = "",
+    tags: Sequence[str] = (),
+    published_at: datetime | None = None,
+) -> IndexDoc:
+    """`analyze_document` with title and body already through `analyzed_fields` (in a worker
+    process: akhbar/pipeline/index_step.py)."""
+    title_surface, title_stem, title_pairs = title_fields
+    body_surface, body_stem, body_pairs = body_fields
     keys = tag_keys(tags)
     return IndexDoc(
         id=article_id,

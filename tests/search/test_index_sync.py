@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 
 from akhbar.models import Origin, RawArticle
+from akhbar.pipeline import index_step
 from akhbar.pipeline.index_step import IndexStep, open_search_index, rebuild_index, sync_index
 from akhbar.pipeline.ingest import Ingestor
 from akhbar.search import SearchEngine, search
+from akhbar.search.analysis import analyze_document, analyzed_fields
 from akhbar.search.engine import index_path, open_index
+from akhbar.store.search_outbox import SearchRow
 from tests.search.conftest import NOW, Corpus, SearchStore
 
 BODY = "أعلنت وزارة الزراعة بدء موسم حصاد القمح في المحافظات الشمالية هذا الأسبوع."
@@ -148,3 +151,35 @@ def test_other_writer_defers_sync_and_keeps_the_queue(file_store: SearchStore, d
     assert file_store.search_outbox_size() == 1
     assert sync_index(file_store, holder) == 1
     holder.close()
+
+
+def test_new_articles_are_indexed_from_the_workers_analysis(
+    file_store: SearchStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store process indexes what the prepare stage analysed: it analyses nothing itself.
+    engine = open_search_index(file_store, keep_writer=True)
+    try:
+
+        def no_analysis(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the store process analysed an article")
+
+        monkeypatch.setattr(index_step, "analyze_document", no_analysis)
+        report = Ingestor(file_store, steps=[IndexStep(file_store, engine)]).ingest(
+            [raw(1), raw(2)]
+        )
+        assert sorted(found(file_store, engine)) == sorted(report.new_ids)
+        assert file_store.search_outbox_size() == 0
+    finally:
+        engine.close()
+
+
+def test_an_analysis_of_other_text_is_not_used() -> None:
+    row = SearchRow(7, "حصاد القمح", BODY, "https://x.example/7", "الأهرام", None, ("القمح",))
+    expected = analyze_document(
+        row.id, row.title, row.body, source=row.source, tags=row.tags, published_at=None
+    )
+    stale = (row.title, analyzed_fields(row.title), "نص آخر", analyzed_fields("نص آخر"))
+    assert index_step.document_of(row, stale) == expected
+    fresh = (row.title, analyzed_fields(row.title), row.body, analyzed_fields(row.body))
+    assert index_step.document_of(row, fresh) == expected
+    assert index_step.document_of(row) == expected
