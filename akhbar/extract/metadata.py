@@ -71,6 +71,9 @@ class PageMetadata:
     language: str = ""
     site_name: str = ""
     tags: list[str] = field(default_factory=list)
+    #: A JSON-LD block of the page is not valid JSON (a lenient reader may still get from it
+    #: what the other sources do not say, e.g. the publisher).
+    json_ld_broken: bool = False
 
 
 def split_keywords(value: str) -> list[str]:
@@ -151,14 +154,17 @@ def _first(meta: dict[str, list[str]], names: Iterable[str]) -> str:
     return ""
 
 
-def _json_ld_objects(tree: lxml_html.HtmlElement) -> Iterator[dict[str, Any]]:
+def _json_ld_objects(tree: lxml_html.HtmlElement, broken: list[bool]) -> Iterator[dict[str, Any]]:
+    """The objects of the page's JSON-LD blocks; appends True to `broken` for a block that is
+    not valid JSON."""
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
         try:
             data = json.loads(script.text or "")
         except ValueError:
-            continue  # publishers ship broken JSON-LD often enough; the meta tags remain
+            broken.append(True)  # publishers ship broken JSON-LD often enough; the meta tags remain
+            continue
         yield from _flatten_json_ld(data)
 
 
@@ -178,12 +184,14 @@ def _is_article(obj: dict[str, Any]) -> bool:
     return any(isinstance(k, str) and k.lower() in _ARTICLE_TYPES for k in kinds)
 
 
-def _json_ld_article(tree: lxml_html.HtmlElement) -> dict[str, Any]:
-    objects = list(_json_ld_objects(tree))
+def _json_ld_article(tree: lxml_html.HtmlElement) -> tuple[dict[str, Any], bool]:
+    """The page's JSON-LD article object ({} when none), and whether a block was broken."""
+    broken: list[bool] = []
+    objects = list(_json_ld_objects(tree, broken))
     for obj in objects:
         if _is_article(obj):
-            return obj
-    return {}
+            return obj, bool(broken)
+    return {}, bool(broken)
 
 
 def _names(value: Any) -> list[str]:
@@ -279,7 +287,7 @@ def _date(meta: dict[str, list[str]], ld_value: Any, names: Iterable[str]) -> st
 def read_metadata(tree: lxml_html.HtmlElement, *, url: str) -> PageMetadata:
     """Everything the page declares about the article, read before the tree is cleaned."""
     meta = _meta_values(tree)
-    ld = _json_ld_article(tree)
+    ld, ld_broken = _json_ld_article(tree)
     base = _base_url(tree, url)
     site_name = _first(meta, ("og:site_name", "application-name")) or next(
         iter(_names(ld.get("publisher"))), ""
@@ -305,6 +313,7 @@ def read_metadata(tree: lxml_html.HtmlElement, *, url: str) -> PageMetadata:
         language=_language(tree, meta),
         site_name=" ".join(site_name.split()),
         tags=_tags(tree, meta, ld),
+        json_ld_broken=ld_broken,
     )
 
 
