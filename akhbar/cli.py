@@ -126,6 +126,7 @@ def import_(settings: Settings, paths: tuple[str, ...], quiet: bool) -> None:
         f" (appended articles: {report.appended}); store now holds"
         f" {_count(settings)} articles"
     )
+    _print_ranking_queue(settings)
     if report.failed:
         sys.exit(1)
 
@@ -133,6 +134,19 @@ def import_(settings: Settings, paths: tuple[str, ...], quiet: bool) -> None:
 def _count(settings: Settings) -> int:
     with opened_store(settings) as store:
         return store.article_count()
+
+
+def _print_ranking_queue(settings: Settings) -> None:
+    """Say how many "read also" lists wait for their full ranking, and what ranks them."""
+    with opened_store(settings) as store:
+        articles, stories = store.related_queue_size()
+    if articles or stories:
+        out_console.print(
+            f"read also: {articles} articles' lists queued for ranking"
+            + (f" (and the members of {stories} stories)" if stories else "")
+            + "; `akhbar relate` ranks them, as `akhbar run` does between polls and"
+            " `akhbar export` before writing"
+        )
 
 
 @contextmanager
@@ -461,6 +475,7 @@ def fetch(
             )
         )
     _print_poll_report(report)
+    _print_ranking_queue(settings)
 
 
 @cli.command()
