@@ -163,9 +163,8 @@ class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
                 f"({', '.join(unknown) or 'unknown migrations'}) is newer than this akhbar"
                 f" ({newest}); upgrade akhbar"
             )
-        for version, name, sql in migrations:
-            if name in applied:
-                continue
+        pending = [m for m in migrations if m[1] not in applied]
+        for version, name, sql in pending:
             try:
                 self.db.execute("BEGIN IMMEDIATE")
                 for statement in _split_sql(sql):
@@ -179,6 +178,12 @@ class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
             except sqlite3.Error as exc:
                 self.db.execute("ROLLBACK")
                 raise StoreError(f"{self.path}: migration {name} failed: {exc}") from exc
+        if pending and self.path != ":memory:":
+            # A migration may rewrite much of the store (0007, 0008: ~10^5 rows per 10^5
+            # articles): fold the WAL back into the file now rather than leave every reader of
+            # the next minutes to look pages up in a large WAL. Busy (another connection
+            # reading) only postpones it to SQLite's own checkpoints.
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
