@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -30,6 +32,8 @@ from akhbar.pipeline.relate import rank_queued
 from akhbar.pipeline.steps import open_ingestor, worker_processes
 from akhbar.sources import canonicalize_url, estimate_items_per_day, next_poll_delay
 from akhbar.store import SQLiteStore
+
+log = logging.getLogger("akhbar.poll")
 
 #: Feeds processed at once; the fetcher's own limits bound the requests in flight.
 FEEDS_IN_FLIGHT = 64
@@ -446,7 +450,13 @@ async def rank_while_idle(store: SQLiteStore, *, until: float, stop: asyncio.Eve
     shares the loop."""
     ranked = 0
     while not stop.is_set():
-        done = rank_queued(store, limit=IDLE_RANK_CHUNK, until=until).ranked
+        try:
+            done = rank_queued(store, limit=IDLE_RANK_CHUNK, until=until).ranked
+        except sqlite3.OperationalError as exc:
+            # Another process (an import) held the write lock past the busy timeout: the queue
+            # keeps the lists, the next idle spell ranks them. Polling must not stop for it.
+            log.warning("relate.deferred error=%s", exc)
+            break
         if not done:
             break
         ranked += done

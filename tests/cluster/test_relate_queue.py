@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from akhbar.cluster.related import RelatedArticle, related_articles
 from akhbar.pipeline import Ingestor
+from akhbar.pipeline import poll as poll_module
 from akhbar.pipeline.poll import rank_while_idle
 from akhbar.pipeline.relate import RANKED, listed, rank_queued
 from akhbar.store import SQLiteStore
@@ -161,3 +163,17 @@ def test_migration_makes_each_list_the_articles_own_and_queues_it(
         assert _queued(store) == {a, b}  # c is a copy: it shows its original's list
     finally:
         store.close()
+
+
+def test_a_locked_store_defers_ranking_without_stopping_the_run(
+    intel_store: IntelStore, corpus_ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def locked(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(poll_module, "rank_queued", locked)
+    ranked = asyncio.run(
+        rank_while_idle(intel_store, until=time.monotonic() + 60, stop=asyncio.Event())
+    )
+    assert ranked == 0
+    assert len(_queued(intel_store)) == len(corpus_ids) - 1  # still queued for next time
