@@ -184,10 +184,23 @@ def relate(settings: Settings, limit: int | None, quiet: bool) -> None:
     )
 
 
-def _rank_queued(store: SQLiteStore, *, limit: int | None, quiet: bool) -> RankReport:
+def _rank_queued(
+    store: SQLiteStore,
+    *,
+    limit: int | None,
+    quiet: bool,
+    since: datetime | None = None,
+    source_key: str | None = None,
+) -> RankReport:
     with _progress(quiet) as progress:
         task = progress.add_task("ranking read-also lists", total=None)
-        return rank_queued(store, limit=limit, on_chunk=lambda n: progress.advance(task, n))
+        return rank_queued(
+            store,
+            limit=limit,
+            on_chunk=lambda n: progress.advance(task, n),
+            since=since,
+            source_key=source_key,
+        )
 
 
 @cli.command()
@@ -212,14 +225,17 @@ def export(
         since_dt = parse_date(since, reference=None)
         if since_dt is None:
             raise click.BadParameter(f"cannot read {since!r} as a date", param_hint="--since")
+    source_key = normalize_for_match(source) if source else None
     with opened_store(settings) as store:
         if not no_rank:
-            report = _rank_queued(store, limit=None, quiet=False)
+            # Only the selected articles' lists: an export of one outlet does not wait for the
+            # whole queue.
+            report = _rank_queued(
+                store, limit=None, quiet=False, since=since_dt, source_key=source_key
+            )
             if report.ranked:
                 err_console.print(f"ranked {report.ranked} queued read-also lists first")
-        articles = store.iter_articles(
-            since=since_dt, source_key=normalize_for_match(source) if source else None
-        )
+        articles = store.iter_articles(since=since_dt, source_key=source_key)
         (write_jsonl if fmt == "jsonl" else write_csv)(articles, sys.stdout)
 
 

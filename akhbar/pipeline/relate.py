@@ -21,8 +21,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from akhbar.cluster.related import RelatedArticle, related_articles
+from akhbar.store import utc_iso
 from akhbar.store.sqlite import SQLiteStore
 
 #: Articles in a ranked list: as many as the article page shows (web/views.py RELATED_SHOWN).
@@ -60,10 +62,14 @@ def rank_queued(
     until: float | None = None,
     chunk: int = CHUNK,
     on_chunk: Callable[[int], None] | None = None,
+    since: datetime | None = None,
+    source_key: str | None = None,
 ) -> RankReport:
     """Rank queued "read also" lists and store them, newest articles first, until the queue is
     empty, `limit` lists are ranked or `until` (a `time.monotonic()` deadline) has passed;
-    `on_chunk(n)` after each stored chunk of n lists."""
+    `on_chunk(n)` after each stored chunk of n lists. `since` / `source_key` rank only the
+    lists of the articles published since then / of that outlet (an export's selection)."""
+    after = utc_iso(since) if since is not None else None
     started = time.monotonic()
     ranked = 0
     while limit is None or ranked < limit:
@@ -72,7 +78,7 @@ def rank_queued(
         size = chunk if limit is None else min(chunk, limit - ranked)
         with store.transaction():
             store.expand_related_stories(per_story=STORY_MEMBERS, limit=size)
-        entries = store.queued_related(size)
+        entries = store.queued_related(size, since=after, source_key=source_key)
         if not entries:
             break
         lists = [

@@ -392,13 +392,32 @@ class IntelQueries:
         )
         return len(stories)
 
-    def queued_related(self, limit: int) -> list[tuple[int, str]]:
+    def queued_related(
+        self, limit: int, *, since: str | None = None, source_key: str | None = None
+    ) -> list[tuple[int, str]]:
         """Up to `limit` queued (article id, queued_at), newest articles first: readers open
-        the news of the day first."""
-        rows = self.db.execute(
-            "SELECT article_id, queued_at FROM related_queue ORDER BY article_id DESC LIMIT ?",
-            (limit,),
-        )
+        the news of the day first. `since` (ISO time) and `source_key` keep only the articles
+        published since then / of that outlet (what an export selects)."""
+        where, params = [], []
+        if since is not None:
+            where.append("a.published_at >= ?")
+            params.append(since)
+        if source_key is not None:
+            where.append("s.name_key = ?")
+            params.append(source_key)
+        if not where:
+            rows = self.db.execute(
+                "SELECT article_id, queued_at FROM related_queue ORDER BY article_id DESC LIMIT ?",
+                (limit,),
+            )
+        else:
+            rows = self.db.execute(
+                "SELECT q.article_id, q.queued_at FROM related_queue q"
+                " JOIN articles a ON a.id = q.article_id"
+                " LEFT JOIN sources s ON s.id = a.source_id"
+                f" WHERE {' AND '.join(where)} ORDER BY q.article_id DESC LIMIT ?",
+                (*params, limit),
+            )
         return [(int(r[0]), str(r[1])) for r in rows]
 
     def related_queue_size(self) -> tuple[int, int]:

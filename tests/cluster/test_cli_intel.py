@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from akhbar import cli_intel
 from akhbar.config import load_settings
-from tests.cluster.corpus import IntelStore, ingest_stream
+from tests.cluster.corpus import ARTICLES, IntelStore, ingest_stream
 
 
 @pytest.fixture
@@ -106,3 +106,22 @@ def test_relate_ranks_the_queued_lists_and_export_ranks_before_writing(
         store.close()
     again = runner.invoke(cli, ["--db", path, "relate", "-q"])
     assert "ranked 0 read-also lists" in again.stdout and "0 articles still queued" in again.stdout
+
+
+def test_export_of_one_outlet_ranks_only_that_outlets_lists(
+    db: tuple[str, dict[str, int]],
+) -> None:
+    from akhbar.cli import cli
+
+    path, ids = db
+    ahram = {ids[k] for k, item in ARTICLES.items() if item.source == "الأهرام" and k in ids}
+    exported = CliRunner().invoke(cli, ["--db", path, "export", "--source", "الأهرام"])
+    assert exported.exit_code == 0, exported.output
+    assert {r["id"] for r in map(orjson.loads, exported.stdout.splitlines())} == ahram
+    store = IntelStore(path)
+    try:
+        left = {a for a, _ in store.queued_related(1000)}
+    finally:
+        store.close()
+    assert not left & ahram  # the outlet's lists were ranked before they were written
+    assert left  # the other outlets' lists wait for `akhbar relate` or `akhbar run`
