@@ -35,7 +35,7 @@ def serve_command(settings: Settings, host: str | None, port: int | None, access
 
     settings = dataclasses.replace(settings, host=host or settings.host, port=port or settings.port)
     try:
-        app = create_app(settings)
+        app = create_app(settings, rank_idle=True)
     except AkhbarError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"akhbar reader on http://{settings.host}:{settings.port}/ (store {settings.db})")

@@ -81,13 +81,38 @@ def rank_queued(
         entries = store.queued_related(size, since=after, source_key=source_key)
         if not entries:
             break
-        lists = [
-            (article_id, queued_at, listed(related_articles(store, article_id, RANKED)))
-            for article_id, queued_at in entries
-        ]
+        lists = rank_entries(store, entries)
         with store.transaction():
             store.store_ranked_related(lists)
         ranked += len(lists)
         if on_chunk is not None:
             on_chunk(len(lists))
     return RankReport(ranked, time.monotonic() - started)
+
+
+def rank_entries(
+    store: SQLiteStore, entries: Sequence[tuple[int, str]]
+) -> list[tuple[int, str, list[tuple[int, float]]]]:
+    """The ranked list of each queued (article id, queued_at), ready for
+    `store_ranked_related`. Reads only."""
+    return [
+        (article_id, queued_at, listed(related_articles(store, article_id, RANKED)))
+        for article_id, queued_at in entries
+    ]
+
+
+def rank_some_if_free(store: SQLiteStore, size: int) -> int | None:
+    """Rank up to `size` queued lists without ever waiting for the write lock (for the reader's
+    connection, which serves requests on the event loop): the number ranked, 0 when nothing is
+    queued, None when another connection holds the lock (nothing is written then)."""
+    if not store.write_if_free(
+        lambda: store.expand_related_stories(per_story=STORY_MEMBERS, limit=size)
+    ):
+        return None
+    entries = store.queued_related(size)
+    if not entries:
+        return 0
+    lists = rank_entries(store, entries)
+    if not store.write_if_free(lambda: store.store_ranked_related(lists)):
+        return None
+    return len(lists)

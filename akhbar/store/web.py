@@ -13,7 +13,7 @@ it); see `latest_entries`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, NamedTuple
@@ -553,23 +553,37 @@ class WebQueries:
         """
         if not rows:
             return True
+        return self.write_if_free(
+            lambda: self.db.executemany(
+                "INSERT INTO article_relations (article_id, other_id, kind, score, created_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [(*r, _iso(int(datetime.now(UTC).timestamp()))) for r in rows],
+            )
+        )
+
+    def write_if_free(self, write: Callable[[], object]) -> bool:
+        """Run `write` in a transaction of its own if the write lock is free now: False (and
+        nothing written) when another connection holds it, or the database is read-only.
+
+        For the reader's connection, which serves every request on the event loop: waiting out
+        a poller's or an import's transaction (busy_timeout is 10 s) would stall them all."""
         timeout = int(self.db.execute("PRAGMA busy_timeout").fetchone()[0])
         self.db.execute("PRAGMA busy_timeout = 0")
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            try:
-                self.db.executemany(
-                    "INSERT INTO article_relations (article_id, other_id, kind, score, created_at)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                    [(*r, _iso(int(datetime.now(UTC).timestamp()))) for r in rows],
-                )
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
+        except sqlite3.OperationalError:  # locked, busy, or a read-only database
+            self.db.execute(f"PRAGMA busy_timeout = {timeout}")
+            return False
+        try:
+            write()
             self.db.execute("COMMIT")
             return True
-        except sqlite3.OperationalError:  # locked, busy, or a read-only database
+        except sqlite3.OperationalError:  # e.g. a read-only database, found at the first write
+            self.db.execute("ROLLBACK")
             return False
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
         finally:
             self.db.execute(f"PRAGMA busy_timeout = {timeout}")
 

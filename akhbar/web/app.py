@@ -27,6 +27,7 @@ from starlette.staticfiles import StaticFiles
 from akhbar.config import Settings
 from akhbar.errors import AkhbarError
 from akhbar.search import SearchEngine
+from akhbar.web.idle_ranking import Activity, ActivityMiddleware, rank_when_idle
 from akhbar.web.problems import as_problem, is_api, problem_response
 from akhbar.web.render import make_environments, render, static_root
 from akhbar.web.security import Keys, Rate, RateLimiter, SecurityHeadersMiddleware
@@ -54,6 +55,7 @@ class Reader:
     search_error: str = ""
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     owns_store: bool = True
+    activity: Activity = field(default_factory=Activity)
 
     @contextlib.contextmanager
     def write_store(self) -> Iterator[WebStore]:
@@ -88,9 +90,12 @@ def create_app(
     now: Callable[[], datetime] | None = None,
     rates: dict[str, Rate] | None = None,
     open_search: bool = True,
+    rank_idle: bool = False,
 ) -> Starlette:
     """The reader. `store`, `now` and `rates` are for tests (a prepared store, a fixed clock,
-    tight limits); `open_search=False` skips the search index (search pages then say so)."""
+    tight limits); `open_search=False` skips the search index (search pages then say so);
+    `rank_idle` ranks queued "read also" lists while no request is served (`akhbar serve`;
+    `akhbar run` ranks between its polls itself)."""
     from akhbar.web.routes import admin, api, feeds, pages
 
     reader = Reader(
@@ -110,9 +115,17 @@ def create_app(
             await asyncio.to_thread(reader.open_search)
         else:
             reader.search_error = "search is not enabled in this process"
+        ranking = (
+            asyncio.create_task(rank_when_idle(reader.store, reader.activity))
+            if rank_idle
+            else None
+        )
         try:
             yield
         finally:
+            if ranking is not None:
+                ranking.cancel()
+                await asyncio.gather(ranking, return_exceptions=True)
             for task in list(reader.tasks):
                 task.cancel()
             if reader.owns_store:
@@ -127,7 +140,10 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeadersMiddleware)],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(ActivityMiddleware, activity=reader.activity),
+        ],
         exception_handlers={
             HTTPException: handle_error,
             AkhbarError: handle_error,
@@ -170,4 +186,4 @@ def app_from_env() -> Starlette:
     akhbar.web.app:app_from_env` runs the reader without the CLI (used by the benchmark)."""
     from akhbar.config import load_settings
 
-    return create_app(load_settings())
+    return create_app(load_settings(), rank_idle=True)
