@@ -6,8 +6,9 @@ new article in the lists of the articles it links to. Both are queued (`related_
 full ranking by akhbar/cluster/related.py: stories compared as wholes, the time rule, diversity
 across stories. That ranking costs ~3-10 ms an article, more than the rest of the chain, so it
 runs outside ingest (three times slower ingest was measured when it ran inside): `akhbar
-relate`, `akhbar run` between polls, and `akhbar export` before it writes. Newest articles
-first: they are the ones readers open.
+relate`, `akhbar run` between polls, `akhbar export` before it writes (its selection only),
+and `akhbar serve` while no request comes (akhbar/web/idle_ranking.py). Newest articles first:
+they are the ones readers open.
 
 What gets queued (akhbar/pipeline/intel_step.py): each new article, and its own story and the
 three stories it came closest to, whose members (8 nearest in time on either side) are queued
