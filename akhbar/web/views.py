@@ -285,8 +285,9 @@ def article_view(store: WebStore, article_id: int) -> ArticleView:
 def read_also_ids(
     store: WebStore, page: ArticlePage, *, exclude: set[int]
 ) -> tuple[list[int], dict[int, ArticleCard], bool]:
-    """«اقرأ أيضاً»: the stored 'related' links (written at ingest by the stories step, best
-    first), else akhbar.cluster.related computed now — and stored when that took more than
+    """«اقرأ أيضاً»: the article's stored 'related' list, best first (ranked in full by
+    akhbar/pipeline/relate.py, or provisional from ingest until then), else
+    akhbar.cluster.related computed now — and stored when that took more than
     CACHE_RELATED_MS, so it is computed once per article, not once per request. Returns the
     ids, the cards of the page's linked articles (and of those computed now), and whether
     links were stored just now (the caller's copy of the article is then stale).
