@@ -17,7 +17,7 @@ DUPLICATES_RECALL_FLOOR = 0.95  # measured 0.975; target 0.90
 STORIES_F1_FLOOR = 0.95  # measured 0.964-0.968 (B-cubed); target 0.85
 READ_ALSO_NDCG5_FLOOR = 0.58  # measured 0.585; target 0.75 (ceiling 0.921 at two per story)
 # The stored lists as `akhbar run` keeps them (ranked after each day's articles): what the
-# article page and export show. Measured 0.587; the provisional lists before ranking: 0.305.
+# article page and export show. Measured 0.588; the provisional lists before ranking: 0.185.
 READ_ALSO_STORED_NDCG5_FLOOR = 0.58
 
 

@@ -3,9 +3,10 @@
 -- Until now a list was read in both directions: an article's own links (stored at ingest, from
 -- the articles before it) plus the links of later articles pointing at it. Lists ranked in
 -- full (akhbar/pipeline/relate.py) replace an article's own rows, and a later article's link
--- must not be mixed into them with a score of another scale; so each reverse link is now a row
--- of its own, and readers read an article's own rows only. The rows below keep every existing
--- list as it read before.
+-- must not be mixed into them with a score of another scale; so readers now read an article's
+-- own rows only. The rows below turn each existing reverse link into a row of its own, so that
+-- every existing list reads as before until it is ranked (new articles add no such rows: the
+-- articles they may belong with are queued instead).
 INSERT INTO article_relations (article_id, other_id, kind, score, created_at)
 SELECT other_id, article_id, 'related', score, created_at
 FROM article_relations WHERE kind = 'related'
