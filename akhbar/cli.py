@@ -286,7 +286,9 @@ def stats(settings: Settings, as_json: bool, top: int) -> None:
     relations = ", ".join(f"{k} {v}" for k, v in sorted(data["relations"].items())) or "none"
     out_console.print(
         f"{data['articles']} articles from {data['sources']} sources, {data['tags']} tags,"
-        f" {data['undated']} without a date; relations: {relations}"
+        f" {data['undated']} without a date; relations: {relations}; read-also lists"
+        f" queued for ranking: {data['read_also_queued']}"
+        f" (+ members of {data['read_also_stories_queued']} stories)"
     )
     for title, rows in (
         ("source", data["per_source"]),

@@ -183,6 +183,13 @@ def test_stats_counts_sources_days_and_tags(runner: CliRunner, db_path: str) -> 
     assert ["الشروق", 1] in data["per_source"]
     assert ["2024-03-05", 1] in data["per_day"]
     assert ["عبد المجيد تبون", 1] in data["per_tag"]
+    # The new articles' read-also lists wait for their ranking; after `relate`, none do.
+    assert data["read_also_queued"] >= 1
+    runner.invoke(cli, ["--db", db_path, "relate", "-q"])
+    after = orjson.loads(runner.invoke(cli, ["--db", db_path, "stats", "--json"]).output)
+    assert after["read_also_queued"] == 0 and after["read_also_stories_queued"] == 0
+    text = runner.invoke(cli, ["--db", db_path, "stats"]).output
+    assert "read-also lists queued for ranking: 0" in text
 
 
 def test_db_option_defaults_to_data_folder_and_env(runner: CliRunner, tmp_path: Path) -> None:

@@ -600,6 +600,9 @@ class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
                 (top,),
             ).fetchall(),
             "ingest": dict(q("SELECT status, count(*) FROM ingest_log GROUP BY status").fetchall()),
+            # "Read also" lists waiting for their full ranking (akhbar/pipeline/relate.py).
+            "read_also_queued": q("SELECT count(*) FROM related_queue").fetchone()[0],
+            "read_also_stories_queued": q("SELECT count(*) FROM related_story_queue").fetchone()[0],
         }
 
 
