@@ -38,8 +38,8 @@ log = logging.getLogger("akhbar.poll")
 #: Feeds processed at once; the fetcher's own limits bound the requests in flight.
 FEEDS_IN_FLIGHT = 64
 #: "Read also" lists ranked between two turns of the event loop while `run` is idle (~5-10 ms
-#: each: the reader sharing the loop waits at most ~0.1 s).
-IDLE_RANK_CHUNK = 10
+#: each: a request to the reader sharing the loop waits ~20 ms at most), as `akhbar serve` does.
+IDLE_RANK_CHUNK = 2
 
 
 @dataclass(slots=True)
@@ -445,9 +445,9 @@ async def run_forever(
 
 async def rank_while_idle(store: SQLiteStore, *, until: float, stop: asyncio.Event) -> int:
     """Rank queued "read also" lists (akhbar/pipeline/relate.py) until the queue is empty, the
-    `time.monotonic()` deadline passes or `stop` is set; returns the number ranked. A few lists
-    at a time (~50 ms), handing the event loop back in between: the reader it may serve
-    shares the loop."""
+    `time.monotonic()` deadline passes or `stop` is set; returns the number ranked. Two lists
+    at a time, handing the event loop back in between: the reader it may serve shares the
+    loop."""
     ranked = 0
     while not stop.is_set():
         try:
