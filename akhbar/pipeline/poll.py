@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import logging
-import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -28,12 +26,10 @@ from akhbar.feeds import FeedItem, parse_feed
 from akhbar.fetch import Fetcher, FetchSettings
 from akhbar.models import Feed, Origin, RawArticle
 from akhbar.pipeline.ingest import Ingestor, Prepared, prepare_batch
-from akhbar.pipeline.relate import rank_queued
+from akhbar.pipeline.relate import rank_some_if_free
 from akhbar.pipeline.steps import open_ingestor, worker_processes
 from akhbar.sources import canonicalize_url, estimate_items_per_day, next_poll_delay
 from akhbar.store import SQLiteStore
-
-log = logging.getLogger("akhbar.poll")
 
 #: Feeds processed at once; the fetcher's own limits bound the requests in flight.
 FEEDS_IN_FLIGHT = 64
@@ -447,16 +443,12 @@ async def rank_while_idle(store: SQLiteStore, *, until: float, stop: asyncio.Eve
     """Rank queued "read also" lists (akhbar/pipeline/relate.py) until the queue is empty, the
     `time.monotonic()` deadline passes or `stop` is set; returns the number ranked. Two lists
     at a time, handing the event loop back in between: the reader it may serve shares the
-    loop."""
+    loop (as akhbar/web/idle_ranking.py does for `akhbar serve`)."""
     ranked = 0
-    while not stop.is_set():
-        try:
-            done = rank_queued(store, limit=IDLE_RANK_CHUNK, until=until).ranked
-        except sqlite3.OperationalError as exc:
-            # Another process (an import) held the write lock past the busy timeout: the queue
-            # keeps the lists, the next idle spell ranks them. Polling must not stop for it.
-            log.warning("relate.deferred error=%s", exc)
-            break
+    while not stop.is_set() and time.monotonic() < until:
+        # Never waiting for the write lock: another process (an import) holding it leaves the
+        # lists queued for the next idle spell, and neither polling nor the reader waits.
+        done = rank_some_if_free(store, IDLE_RANK_CHUNK)
         if not done:
             break
         ranked += done

@@ -68,51 +68,57 @@ def rank_queued(
     """Rank queued "read also" lists and store them, newest articles first, until the queue is
     empty, `limit` lists are ranked or `until` (a `time.monotonic()` deadline) has passed;
     `on_chunk(n)` after each stored chunk of n lists. `since` / `source_key` rank only the
-    lists of the articles published since then / of that outlet (an export's selection)."""
+    lists of the articles published since then / of that outlet (an export's selection).
+    Waits for the write lock as any writer does (the store's busy timeout)."""
     after = utc_iso(since) if since is not None else None
+
+    def in_transaction(write: Callable[[], object]) -> bool:
+        with store.transaction():
+            write()
+        return True
+
     started = time.monotonic()
     ranked = 0
     while limit is None or ranked < limit:
         if until is not None and time.monotonic() >= until:
             break
         size = chunk if limit is None else min(chunk, limit - ranked)
-        with store.transaction():
-            store.expand_related_stories(per_story=STORY_MEMBERS, limit=size)
-        entries = store.queued_related(size, since=after, source_key=source_key)
-        if not entries:
+        done = _rank_chunk(store, size, in_transaction, since=after, source_key=source_key)
+        if not done:
             break
-        lists = rank_entries(store, entries)
-        with store.transaction():
-            store.store_ranked_related(lists)
-        ranked += len(lists)
+        ranked += done
         if on_chunk is not None:
-            on_chunk(len(lists))
+            on_chunk(done)
     return RankReport(ranked, time.monotonic() - started)
 
 
-def rank_entries(
-    store: SQLiteStore, entries: Sequence[tuple[int, str]]
-) -> list[tuple[int, str, list[tuple[int, float]]]]:
-    """The ranked list of each queued (article id, queued_at), ready for
-    `store_ranked_related`. Reads only."""
-    return [
+def rank_some_if_free(store: SQLiteStore, size: int) -> int | None:
+    """Rank up to `size` queued lists without ever waiting for the write lock (for a connection
+    that shares the event loop with the reader): the number ranked, 0 when nothing is queued,
+    None when another connection holds the lock (nothing is written then)."""
+    return _rank_chunk(store, size, store.write_if_free)
+
+
+def _rank_chunk(
+    store: SQLiteStore,
+    size: int,
+    write: Callable[[Callable[[], object]], bool],
+    *,
+    since: str | None = None,
+    source_key: str | None = None,
+) -> int | None:
+    """Move queued stories into the article queue, then rank up to `size` queued lists and
+    store them, each write made through `write` (False: it was not made). The number ranked,
+    0 when nothing is queued, None when a write was not made."""
+    if not write(lambda: store.expand_related_stories(per_story=STORY_MEMBERS, limit=size)):
+        return None
+    entries = store.queued_related(size, since=since, source_key=source_key)
+    if not entries:
+        return 0
+    lists = [
         (article_id, queued_at, listed(related_articles(store, article_id, RANKED)))
         for article_id, queued_at in entries
     ]
-
-
-def rank_some_if_free(store: SQLiteStore, size: int) -> int | None:
-    """Rank up to `size` queued lists without ever waiting for the write lock (for the reader's
-    connection, which serves requests on the event loop): the number ranked, 0 when nothing is
-    queued, None when another connection holds the lock (nothing is written then)."""
-    if not store.write_if_free(
-        lambda: store.expand_related_stories(per_story=STORY_MEMBERS, limit=size)
-    ):
-        return None
-    entries = store.queued_related(size)
-    if not entries:
-        return 0
-    lists = rank_entries(store, entries)
-    if not store.write_if_free(lambda: store.store_ranked_related(lists)):
+    if not write(lambda: store.store_ranked_related(lists)):
         return None
     return len(lists)

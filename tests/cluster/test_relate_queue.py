@@ -11,11 +11,10 @@ import pytest
 
 from akhbar.cluster.related import RelatedArticle, related_articles
 from akhbar.pipeline import Ingestor
-from akhbar.pipeline import poll as poll_module
 from akhbar.pipeline.poll import rank_while_idle
 from akhbar.pipeline.relate import RANKED, listed, rank_queued
 from akhbar.store import SQLiteStore
-from tests.cluster.corpus import IntelStore, stream
+from tests.cluster.corpus import IntelStore, ingest_stream, stream
 from tests.conftest import store_before_migration
 
 
@@ -165,15 +164,25 @@ def test_migration_makes_each_list_the_articles_own_and_queues_it(
         store.close()
 
 
-def test_a_locked_store_defers_ranking_without_stopping_the_run(
-    intel_store: IntelStore, corpus_ids: dict[str, int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def locked(*args: object, **kwargs: object) -> None:
-        raise sqlite3.OperationalError("database is locked")
-
-    monkeypatch.setattr(poll_module, "rank_queued", locked)
-    ranked = asyncio.run(
-        rank_while_idle(intel_store, until=time.monotonic() + 60, stop=asyncio.Event())
-    )
-    assert ranked == 0
-    assert len(_queued(intel_store)) == len(corpus_ids) - 1  # still queued for next time
+def test_a_locked_store_defers_ranking_without_stopping_the_run(tmp_path: Path) -> None:
+    path = str(tmp_path / "locked.db")
+    store = IntelStore(path)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        ids = ingest_stream(store)
+        other.execute("BEGIN IMMEDIATE")  # another process (an import) holds the write lock
+        started = time.monotonic()
+        ranked = asyncio.run(
+            rank_while_idle(store, until=time.monotonic() + 60, stop=asyncio.Event())
+        )
+        assert time.monotonic() - started < 1.0  # no wait for the busy timeout (10 s)
+        assert ranked == 0
+        assert len(_queued(store)) == len(ids) - 1  # still queued for next time
+        other.execute("ROLLBACK")
+        ranked = asyncio.run(
+            rank_while_idle(store, until=time.monotonic() + 60, stop=asyncio.Event())
+        )
+        assert ranked >= len(ids) - 1  # the next idle spell ranks them
+    finally:
+        other.close()
+        store.close()
