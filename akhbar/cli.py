@@ -121,25 +121,20 @@ def import_(settings: Settings, paths: tuple[str, ...], quiet: bool) -> None:
         ) as ingestor:
             report = ingestor.ingest(iter_dump_items(list(paths), vocabulary=ingestor.vocabulary))
         on_item(report)
+        count, queued = store.article_count(), store.related_queue_size()
     out_console.print(
         f"imported {report.imported}, duplicate {report.duplicates}, failed {report.failed}"
-        f" (appended articles: {report.appended}); store now holds"
-        f" {_count(settings)} articles"
+        f" (appended articles: {report.appended}); store now holds {count} articles"
     )
-    _print_ranking_queue(settings)
+    _print_ranking_queue(queued)
     if report.failed:
         sys.exit(1)
 
 
-def _count(settings: Settings) -> int:
-    with opened_store(settings) as store:
-        return store.article_count()
-
-
-def _print_ranking_queue(settings: Settings) -> None:
-    """Say how many "read also" lists wait for their full ranking, and what ranks them."""
-    with opened_store(settings) as store:
-        articles, stories = store.related_queue_size()
+def _print_ranking_queue(queued: tuple[int, int]) -> None:
+    """Say how many "read also" lists wait for their full ranking ((articles, stories)
+    queued), and what ranks them."""
+    articles, stories = queued
     if articles or stories:
         out_console.print(
             f"read also: {articles} articles' lists queued for ranking"
@@ -492,8 +487,9 @@ def fetch(
                 on_feed=lambda _outcome: progress.advance(task),
             )
         )
+        queued = store.related_queue_size()
     _print_poll_report(report)
-    _print_ranking_queue(settings)
+    _print_ranking_queue(queued)
 
 
 @cli.command()

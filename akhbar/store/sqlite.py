@@ -576,6 +576,8 @@ class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
 
     def stats(self, *, top: int = 20) -> dict[str, Any]:
         q = self.db.execute
+        # "Read also" lists waiting for their full ranking (akhbar/pipeline/relate.py).
+        queued, stories_queued = self.related_queue_size()
         return {
             "articles": q("SELECT count(*) FROM articles").fetchone()[0],
             "sources": q("SELECT count(*) FROM sources").fetchone()[0],
@@ -600,9 +602,8 @@ class SQLiteStore(SearchOutboxMixin, TagQueries, WebQueries, IntelQueries):
                 (top,),
             ).fetchall(),
             "ingest": dict(q("SELECT status, count(*) FROM ingest_log GROUP BY status").fetchall()),
-            # "Read also" lists waiting for their full ranking (akhbar/pipeline/relate.py).
-            "read_also_queued": q("SELECT count(*) FROM related_queue").fetchone()[0],
-            "read_also_stories_queued": q("SELECT count(*) FROM related_story_queue").fetchone()[0],
+            "read_also_queued": queued,
+            "read_also_stories_queued": stories_queued,
         }
 
 

@@ -571,19 +571,15 @@ class WebQueries:
         self.db.execute("PRAGMA busy_timeout = 0")
         try:
             self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:  # locked, busy, or a read-only database
-            self.db.execute(f"PRAGMA busy_timeout = {timeout}")
-            return False
-        try:
-            write()
+            try:
+                write()
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
             self.db.execute("COMMIT")
             return True
-        except sqlite3.OperationalError:  # e.g. a read-only database, found at the first write
-            self.db.execute("ROLLBACK")
+        except sqlite3.OperationalError:  # locked, busy, or a read-only database
             return False
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         finally:
             self.db.execute(f"PRAGMA busy_timeout = {timeout}")
 
