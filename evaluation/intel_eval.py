@@ -21,10 +21,10 @@ steps) into a temporary store, so this measures what `akhbar import` does. Then:
 * read also, stored: the same nDCG@5 (same halves) of the 'related' rows the article page and
   `export` read (`relation_ids`: the article's own rows, best score first), twice: the
   provisional lists written at ingest (akhbar.pipeline.intel_step.links_from_candidates: the
-  articles stored before it, a smaller budget), and the
-  lists as `akhbar run` keeps them: a second store fed one publication day at a time, the
-  queued lists ranked in full (akhbar.pipeline.relate) after each day, so a list is as good as
-  the articles stored when it was last queued.
+  articles stored before it, a smaller budget), and the lists as `akhbar run` keeps them: a
+  second store fed one publication day at a time, the queued lists ranked in full
+  (akhbar.pipeline.relate) after each day, so a list is as good as the articles stored when it
+  was last queued.
 """
 
 from __future__ import annotations

@@ -154,18 +154,20 @@ def _first(meta: dict[str, list[str]], names: Iterable[str]) -> str:
     return ""
 
 
-def _json_ld_objects(tree: lxml_html.HtmlElement, broken: list[bool]) -> Iterator[dict[str, Any]]:
-    """The objects of the page's JSON-LD blocks; appends True to `broken` for a block that is
-    not valid JSON."""
+def _json_ld_objects(tree: lxml_html.HtmlElement) -> tuple[list[dict[str, Any]], bool]:
+    """The objects of the page's JSON-LD blocks, and whether a block is not valid JSON."""
+    objects: list[dict[str, Any]] = []
+    broken = False
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
         try:
             data = json.loads(script.text or "")
         except ValueError:
-            broken.append(True)  # publishers ship broken JSON-LD often enough; the meta tags remain
+            broken = True  # publishers ship broken JSON-LD often enough; the meta tags remain
             continue
-        yield from _flatten_json_ld(data)
+        objects.extend(_flatten_json_ld(data))
+    return objects, broken
 
 
 def _flatten_json_ld(data: Any) -> Iterator[dict[str, Any]]:
@@ -186,12 +188,8 @@ def _is_article(obj: dict[str, Any]) -> bool:
 
 def _json_ld_article(tree: lxml_html.HtmlElement) -> tuple[dict[str, Any], bool]:
     """The page's JSON-LD article object ({} when none), and whether a block was broken."""
-    broken: list[bool] = []
-    objects = list(_json_ld_objects(tree, broken))
-    for obj in objects:
-        if _is_article(obj):
-            return obj, bool(broken)
-    return {}, bool(broken)
+    objects, broken = _json_ld_objects(tree)
+    return next((obj for obj in objects if _is_article(obj)), {}), broken
 
 
 def _names(value: Any) -> list[str]:

@@ -144,11 +144,11 @@ def sync_index(
     if not engine.try_lock():
         return 0
     applied = 0
+    ready = analysed or {}
     while entries := store.pending_search(batch):
         upserts = [e.article_id for e in entries if e.op == "upsert"]
         rows = store.search_rows(upserts, with_tags=True)
         found = {row.id for row in rows}
-        ready = analysed or {}
         engine.add(document_of(row, ready.get(row.id)) for row in rows)
         # A queued upsert whose article is gone was deleted since: drop it from the index too.
         engine.delete(e.article_id for e in entries if e.article_id not in found)

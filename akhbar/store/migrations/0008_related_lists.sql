@@ -12,9 +12,9 @@ SELECT other_id, article_id, 'related', score, created_at
 FROM article_relations WHERE kind = 'related'
 ON CONFLICT DO NOTHING;
 
--- The articles whose list is to be ranked in full: a new article, and the articles a new one
--- links to (it may belong in their lists). Filled in the transaction that stores the article,
--- emptied by `akhbar relate`, by `akhbar run` between polls and by `akhbar export`.
+-- The articles whose list is to be ranked in full: a new article, and the members of the
+-- stories queued below. Filled in the transaction that stores the article, emptied by `akhbar
+-- relate`, `akhbar run` between polls, `akhbar serve` while idle and `akhbar export`.
 -- `queued_at` tells a re-queue apart from the entry the ranker read.
 CREATE TABLE related_queue (
     article_id  INTEGER PRIMARY KEY,
