@@ -148,8 +148,7 @@ def fold_digits(text: str) -> str:
 
 def unfold_presentation_forms(text: str) -> str:
     """Arabic presentation forms and ligatures (U+FB50-FDFF, U+FE70-FEFE) → plain letters."""
-    # max() runs at C speed over the string; most texts hold no character that high.
-    if not text or max(text) < "\ufb50" or not _PRESENTATION_FORMS.search(text):
+    if not _may_hold_presentation_forms(text) or not _PRESENTATION_FORMS.search(text):
         return text
     # Isolated/medial harakat forms (U+FE70-FE7F) unfold to a space plus the mark, which would
     # split the word they sit in: they are harakat, so they go.
@@ -169,10 +168,9 @@ def collapse_whitespace(text: str) -> str:
 # --- compositions ------------------------------------------------------------------------------
 
 # Speed (measured on 1,870-character bodies): str.translate with a dict table has no fast path
-# for non-ASCII text and cost 205 µs per body; one regex pass for the deletions plus str.replace
-# for the few mapped letters present gives the same output in 35 µs. The one-rule functions
-# above keep translate: they are for clarity and tests, the compositions are the hot path.
-_DELETE = re.compile("[" + "".join(re.escape(c) for c in [*HARAKAT, TATWEEL, *INVISIBLE]) + "]+")
+# for non-ASCII text and cost 205 µs per body; str.replace for the few deleted and mapped
+# characters present gives the same output in ~15 µs. The one-rule functions above keep
+# translate: they are for clarity and tests, the compositions are the hot path.
 _INVISIBLE_RUN = re.compile("[" + "".join(re.escape(c) for c in INVISIBLE) + "]+")
 _FOLDS = tuple(
     {
@@ -185,10 +183,34 @@ _FOLDS = tuple(
     }.items()
 )
 _HYPHENS = re.compile("[-\u2010\u2011]")
+#: What `normalize_for_match` deletes. In a long text, each is looked for on its own: `c in text`
+#: is a memchr-like scan and most texts hold few of these, so the 72 scans cost ~6 µs on a
+#: 1,555-character body, against ~45 µs for one regex pass (sre's cost is per position, not per
+#: match). Below LONG_TEXT characters (a word, a title) the one regex pass is the cheaper.
+_DELETABLE = tuple(dict.fromkeys([*HARAKAT, TATWEEL, *INVISIBLE]))
+_DELETE = re.compile("[" + "".join(map(re.escape, _DELETABLE)) + "]+")
 _DELETE_OR_UNFOLD = re.compile(f"{_DELETE.pattern}|{_PRESENTATION_FORMS.pattern}")
+LONG_TEXT = 160
 
 
-def _delete_or_unfold(match: re.Match[str]) -> str:
+def _may_hold_presentation_forms(text: str) -> bool:
+    """False only when `text` holds no character of U+F000-U+FFFF (their UTF-8 starts with
+    0xEF): encoding and one byte search cost ~4 µs on a body, where max(text) cost ~50 µs."""
+    return b"\xef" in text.encode("utf-8", "surrogatepass")
+
+
+def _delete_and_unfold(text: str) -> str:
+    """Unfold presentation forms, then delete harakat, tatweel and invisible characters."""
+    if len(text) < LONG_TEXT:  # one scan does both
+        return _DELETE_OR_UNFOLD.sub(_unfold_or_delete, text)
+    text = unfold_presentation_forms(text)
+    for deleted in _DELETABLE:
+        if deleted in text:
+            text = text.replace(deleted, "")
+    return text
+
+
+def _unfold_or_delete(match: re.Match[str]) -> str:
     found = match.group()
     if found[0] < "\ufb50":  # a run of deletable characters (all of them sit below U+FB50)
         return ""
@@ -229,7 +251,7 @@ def normalize_for_match(text: str) -> str:
     Idempotent: normalize_for_match(normalize_for_match(x)) == normalize_for_match(x).
     """
     # One scan deletes harakat/tatweel/invisibles and unfolds the (rare) presentation forms.
-    text = _fold_letters(_DELETE_OR_UNFOLD.sub(_delete_or_unfold, text))
+    text = _fold_letters(_delete_and_unfold(text))
     if "-" in text or "\u2010" in text or "\u2011" in text:
         text = _fold_word_hyphens(text)
     text = text.lower()
@@ -242,7 +264,7 @@ def fold_in_place(text: str) -> str:
     """The letter folds and deletions of `normalize_for_match` (and its lower case), with the
     whitespace left as it is: line i of the result is line i of `text`, folded. For finding
     where in a text a normalised word may be, without normalising each line on its own."""
-    return _fold_letters(_DELETE_OR_UNFOLD.sub(_delete_or_unfold, text)).lower()
+    return _fold_letters(_delete_and_unfold(text)).lower()
 
 
 def clean_for_display(text: str) -> str:

@@ -18,7 +18,7 @@ from akhbar.errors import QueryError
 from akhbar.search.engine import SearchEngine, Sort, open_index
 from akhbar.search.names import NameExpander, default_expander
 from akhbar.search.query import NameLookup, ParsedQuery, compile_query, parse_query
-from akhbar.search.snippets import MatchTerms, highlight, make_snippet
+from akhbar.search.snippets import MatchTerms, page_snippets
 from akhbar.store.search_outbox import SearchRow
 
 MAX_LIMIT = 200
@@ -105,20 +105,24 @@ def search(
     )
     page = engine.search(compiled.query, limit=limit, offset=offset, sort=sort, now=now)
     rows = {r.id: r for r in store.search_rows([h.id for h in page.hits])}
-    terms = MatchTerms.of(compiled.terms)
+    found = [(h, row) for h in page.hits if (row := rows.get(h.id)) is not None]  # not deleted
+    bodies, titles = page_snippets(
+        [row.body for _, row in found],
+        [row.title for _, row in found],
+        MatchTerms.of(compiled.terms),
+    )
     hits = [
         Hit(
             id=h.id,
             title=row.title,
-            snippet=make_snippet(row.body, terms),
+            snippet=body,
             score=h.score,
             published_at=row.published_at,
             source=row.source,
             url=row.url,
-            title_html=highlight(row.title, terms),
+            title_html=title,
         )
-        for h in page.hits
-        if (row := rows.get(h.id)) is not None  # deleted since it was indexed
+        for (h, row), body, title in zip(found, bodies, titles, strict=True)
     ]
     return SearchPage(page.total, hits)
 

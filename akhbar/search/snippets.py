@@ -199,9 +199,35 @@ def _skip_chunks(k: int) -> re.Pattern[str]:
     return re.compile(rf"\s*(?:\S+\s+){{{k}}}")
 
 
+def page_snippets(
+    bodies: Sequence[str], titles: Sequence[str], terms: MatchTerms
+) -> tuple[list[str], list[str]]:
+    """`make_snippet` of each body and `highlight` of each title, for one page of hits.
+
+    The chunks a page will most likely need (every title, and in each body the region after its
+    first line holding a probe: the region shown when that line is the best, as it is for a
+    one-word query) are analysed first, in one batch: per call, the analysis costs a few µs
+    besides its words, and a page made ~3 calls a hit."""
+    texts = [_Lines(body) for body in bodies]
+    wanted = [chunk for title in titles for chunk in title.split()]
+    for lines in texts:
+        first = next((n for n in range(len(lines.spans)) if lines.may_match(n, terms.probes)), 0)
+        taken = 0
+        while first < len(lines.spans) and taken < 2 * WINDOW_WORDS:
+            wanted += lines.chunks(first)
+            taken += len(lines.chunks(first))
+            first += 1
+    analyze_chunks(wanted)
+    return [_snippet(lines, terms) for lines in texts], [highlight(t, terms) for t in titles]
+
+
 def make_snippet(text: str, terms: MatchTerms, *, words: int = WINDOW_WORDS) -> str:
     """HTML: about `words` words of `text` around the best cluster of matches, marked."""
-    lines = _Lines(text)
+    return _snippet(_Lines(text), terms, words=words)
+
+
+def _snippet(lines: _Lines, terms: MatchTerms, *, words: int = WINDOW_WORDS) -> str:
+    text = lines.text
     if not lines.spans:
         return ""
     first = _best_line(lines, terms)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from akhbar.arabic import normalize
 from akhbar.arabic.normalize import (
     clean_for_display,
     fold_alef,
     fold_digits,
     fold_hyphens_in_words,
+    fold_in_place,
     fold_persian_letters,
     normalize_for_match,
     strip_harakat,
@@ -278,6 +282,15 @@ ARABICISH = st.text(alphabet=_ALPHABET, max_size=60)
 def test_normalize_for_match_is_idempotent(text: str) -> None:
     once = normalize_for_match(text)
     assert normalize_for_match(once) == once
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_ALPHABET, min_size=normalize.LONG_TEXT, max_size=3 * normalize.LONG_TEXT))
+def test_long_texts_fold_as_short_ones_do(text: str) -> None:
+    # Above LONG_TEXT characters the deletions take another path (one scan per character).
+    with mock.patch.object(normalize, "LONG_TEXT", len(text) + 1):
+        short_path = (normalize_for_match(text), fold_in_place(text))
+    assert (normalize_for_match(text), fold_in_place(text)) == short_path
 
 
 @given(ARABICISH)

@@ -14,7 +14,7 @@ import pytest
 from akhbar.arabic.normalize import fold_in_place, normalize_for_match
 from akhbar.arabic.tokens import Token, tokenize
 from akhbar.arabic.tokens import words as words_of
-from akhbar.search import snippets
+from akhbar.search import analysis, snippets
 from akhbar.search.analysis import ChunkAnalysis, analyze_chunks, query_word_stem
 from akhbar.search.snippets import (
     LEAD_WORDS,
@@ -22,6 +22,7 @@ from akhbar.search.snippets import (
     MatchTerms,
     highlight,
     make_snippet,
+    page_snippets,
     probe,
 )
 
@@ -155,6 +156,33 @@ def test_snippet_equals_the_reference(text: str, query: list[str]) -> None:
 def test_highlighted_title_equals_the_reference(text: str, query: list[str]) -> None:
     norms = frozenset(query)
     assert highlight(text, MatchTerms.of(norms)) == ref_highlight(text, norms)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_page_of_snippets_equals_one_at_a_time(query: list[str]) -> None:
+    # page_snippets analyses the likely regions of every hit first, in one batch.
+    analysis._chunks.clear()  # so that the batch, not an earlier test, analyses the chunks
+    terms = MatchTerms.of(query)
+    titles = [text[:40] for text in reversed(TEXTS)]
+    bodies, marked = page_snippets(TEXTS, titles, terms)
+    assert bodies == [ref_snippet(text, terms.norms) for text in TEXTS]
+    assert marked == [ref_highlight(title, terms.norms) for title in titles]
+
+
+def test_a_page_of_one_word_snippets_is_analysed_in_one_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    analysis._chunks.clear()
+    batches: list[list[str]] = []
+    analyze_new = analysis._analyze_new
+
+    def counting(chunks: list[str]) -> dict[str, ChunkAnalysis]:
+        batches.append(chunks)
+        return analyze_new(chunks)
+
+    monkeypatch.setattr(analysis, "_analyze_new", counting)
+    page_snippets(TEXTS, [text[:40] for text in TEXTS], MatchTerms.of(["الغاز"]))
+    assert len(batches) == 1
 
 
 def test_one_match_terms_serves_many_texts() -> None:
