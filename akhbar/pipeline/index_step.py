@@ -19,7 +19,6 @@ what was analysed, and analyses the others (replayed entries, changed articles) 
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from typing import Protocol, cast
 
 from akhbar.models import Source
 from akhbar.pipeline.ingest import PreparedArticle
+from akhbar.pipeline.processes import worker_context
 from akhbar.search.analysis import (
     IndexDoc,
     analyze_document,
@@ -180,10 +180,7 @@ def analyze_rows(rows: Iterable[SearchRow], *, workers: int = 0) -> Iterator[Ind
     if workers <= 0:
         yield from (document_of(row) for row in rows)
         return
-    # fork: the workers inherit the loaded stemmer and stopword list instead of rebuilding them.
-    prepare_analysis()
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with worker_context().Pool(workers, initializer=prepare_analysis) as pool:
         for chunk in pool.imap(_analyze_chunk, _chunks(rows, 200)):
             yield from chunk
 

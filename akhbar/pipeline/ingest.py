@@ -20,13 +20,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from multiprocessing import get_context
 from typing import Protocol, runtime_checkable
 
 from akhbar.arabic import clean_for_display, normalize_for_match
 from akhbar.arabic.dates import parse_date_detail
 from akhbar.errors import InputError
 from akhbar.models import RawArticle, RelationKind, Source, TagOrigin
+from akhbar.pipeline.processes import worker_context
 from akhbar.search.analysis import name_key
 from akhbar.store import NewArticle, SQLiteStore
 
@@ -245,9 +245,7 @@ class Ingestor:
         try:
             for batch in _batches(items, BATCH_SIZE):
                 if self._pool is None and self.workers and len(batch) == BATCH_SIZE:
-                    self._pool = ProcessPoolExecutor(
-                        self.workers, mp_context=get_context("forkserver")
-                    )
+                    self._pool = ProcessPoolExecutor(self.workers, mp_context=worker_context())
                 if self._pool is None:
                     self._ingest_batch(batch)
                     continue

@@ -26,6 +26,7 @@ from akhbar.feeds import FeedItem, parse_feed
 from akhbar.fetch import Fetcher, FetchSettings
 from akhbar.models import Feed, Origin, RawArticle
 from akhbar.pipeline.ingest import Ingestor, Prepared, prepare_batch
+from akhbar.pipeline.processes import worker_context
 from akhbar.pipeline.relate import rank_some_if_free
 from akhbar.pipeline.steps import open_ingestor, worker_processes
 from akhbar.sources import canonicalize_url, estimate_items_per_day, next_poll_delay
@@ -394,7 +395,11 @@ async def poll_once(
         return PollReport()
     workers = worker_processes()
     with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(ProcessPoolExecutor(workers)) if workers else None
+        pool = (
+            stack.enter_context(ProcessPoolExecutor(workers, mp_context=worker_context()))
+            if workers
+            else None
+        )
         ingestor = stack.enter_context(open_ingestor(store, default_tz=settings.default_timezone))
         async with Fetcher(fetch_settings(settings)) as fetcher:
             poller = Poller(
