@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from akhbar.errors import QueryError
+from akhbar.search.analysis import prepare_analysis
 from akhbar.search.engine import SearchEngine, Sort, open_index
 from akhbar.search.names import NameExpander, default_expander
 from akhbar.search.query import NameLookup, ParsedQuery, compile_query, parse_query
@@ -70,6 +71,13 @@ class Hit:
 class SearchPage:
     total: int
     hits: list[Hit]
+
+
+def prepare_search() -> None:
+    """Load what every search needs (the analysis tables, the shipped names) now, not at the
+    first query: the reader calls it at start-up (akhbar/web/app.py)."""
+    prepare_analysis()
+    default_expander()
 
 
 def search(
@@ -140,5 +148,6 @@ __all__ = [
     "compile_query",
     "open_index",
     "parse_query",
+    "prepare_search",
     "search",
 ]

@@ -30,7 +30,6 @@ from datetime import datetime
 from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
-from typing import NamedTuple
 
 from akhbar.arabic import normalize_for_match
 from akhbar.arabic.stem import stem_words
@@ -93,14 +92,14 @@ class IndexDoc:
 CHUNK_CACHE_SIZE = 150_000
 
 
-class ChunkAnalysis(NamedTuple):
-    """One chunk of text without whitespace, analysed. A named tuple: built and compared in C
-    (a frozen dataclass cost more to build than analysing the chunk, once cached)."""
-
-    words: tuple[str, ...]  # its normalised words
-    word_stems: tuple[str, ...]  # the stem of each word, "" for a stopword
-    surface: str  # the words joined by spaces: what the surface fields index
-    stems: str  # the stems of the words that are not stopwords, joined by spaces
+#: One chunk of text without whitespace, analysed: (its normalised words, the stem of each word
+#: ("" for a stopword), the words joined by spaces (what the surface fields index), the stems of
+#: the words that are not stopwords, joined by spaces); read with the CHUNK_* getters below.
+#: A plain tuple: built and compared in C (a frozen dataclass cost more to build than analysing
+#: the chunk, once cached), and, holding only strings, left alone by the garbage collector once
+#: it has seen it. A named tuple stays tracked: with the cache full of them, every full
+#: collection walked them all (~70 ms at 62 k chunks), a pause in the middle of a search.
+ChunkAnalysis = tuple[tuple[str, ...], tuple[str, ...], str, str]
 
 
 _chunks: dict[str, ChunkAnalysis] = {}
@@ -159,8 +158,11 @@ def _analyze_new(chunks: list[str]) -> dict[str, ChunkAnalysis]:
     new = {}
     for chunk, found in zip(chunks, norms, strict=True):
         word_stems = tuple("" if w in stop else next(stems) for w in found)
-        new[chunk] = _chunks[chunk] = ChunkAnalysis(
-            found, word_stems, " ".join(found), " ".join(s for s in word_stems if s)
+        new[chunk] = _chunks[chunk] = (
+            found,
+            word_stems,
+            " ".join(found),
+            " ".join(s for s in word_stems if s),
         )
     return new
 
@@ -169,8 +171,8 @@ def analyze(text: str) -> Analyzed:
     """Normalised words of `text` and the stems of those that are not stopwords."""
     found = analyze_chunks(text.split())
     return Analyzed(
-        list(chain.from_iterable(a.words for a in found)),
-        [s for a in found for s in a.word_stems if s],
+        list(chain.from_iterable(map(CHUNK_WORDS, found))),
+        [s for a in found for s in CHUNK_WORD_STEMS(a) if s],
     )
 
 

@@ -183,7 +183,7 @@ class _Lines:
                 skip = _skip_chunks(k).match(self.text, line_start, line_end)
                 assert skip is not None  # line n has a chunk k
                 word_start, word_end = chunk_word_offsets(self.chunks(n)[k])[
-                    w - ends[k] + len(analyses[k].words)
+                    w - ends[k] + len(CHUNK_WORDS(analyses[k]))
                 ]
                 spans[todo[i]] = (skip.end() + word_start, skip.end() + word_end)
                 i += 1
