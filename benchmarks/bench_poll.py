@@ -23,7 +23,7 @@ from pathlib import Path
 from akhbar.config import load_settings
 from akhbar.pipeline.poll import poll_once
 from akhbar.store import open_store
-from benchmarks.common import Row
+from benchmarks.common import Row, cpu_seconds
 
 
 def _free_port() -> int:
@@ -64,15 +64,6 @@ def run(scale: str) -> list[Row]:
         server.wait(timeout=30)
 
 
-def _cpu_seconds(pid: int) -> tuple[float, float]:
-    """CPU time (user + system) of a process by pid, and of its children that were waited for
-    (this process: the extraction pool; the site: none): figures that the machine's load
-    distorts far less than wall time."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    tick = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
-
-
 def _measure(db: Path, port: int, feeds: int, items: int, server_pid: int) -> list[Row]:
     settings = dataclasses.replace(
         load_settings({"db": str(db)}), allow_private_addresses=True, fetch_per_host_delay=0.0,
@@ -83,13 +74,15 @@ def _measure(db: Path, port: int, feeds: int, items: int, server_pid: int) -> li
         for n in range(feeds):
             source = store.add_source(f"مصدر {n}", f"مصدر {n}")
             store.add_feed(source.id, f"http://127.0.0.1:{port}/feed/{n}.xml")
-    start, cpu, site_cpu = time.perf_counter(), _cpu_seconds(os.getpid()), _cpu_seconds(server_pid)
+    start, cpu, site_cpu = time.perf_counter(), cpu_seconds(), cpu_seconds(server_pid)
     first = asyncio.run(poll_once(store, settings, all_feeds=True))
     first_s = time.perf_counter() - start
-    cpu_after, site_after = _cpu_seconds(os.getpid()), _cpu_seconds(server_pid)
+    cpu_after, site_after = cpu_seconds(), cpu_seconds(server_pid)
     per_article = 1000 / max(1, first.new_articles)
-    poller_ms, workers_ms = ((b - a) * per_article for a, b in zip(cpu, cpu_after, strict=True))
-    site_ms = (site_after[0] - site_cpu[0]) * per_article
+    # This process's children: the extraction workers (under the fork server) and the site.
+    site_ms = (sum(site_after) - sum(site_cpu)) * per_article
+    poller_ms = (cpu_after[0] - cpu[0]) * per_article
+    workers_ms = (cpu_after[1] - cpu[1]) * per_article - site_ms
     start = time.perf_counter()
     second = asyncio.run(poll_once(store, settings, all_feeds=True))
     second_s = time.perf_counter() - start
