@@ -211,12 +211,11 @@ def page_snippets(
     texts = [_Lines(body) for body in bodies]
     wanted = [chunk for title in titles for chunk in title.split()]
     for lines in texts:
-        first = next((n for n in range(len(lines.spans)) if lines.may_match(n, terms.probes)), 0)
-        taken = 0
-        while first < len(lines.spans) and taken < 2 * WINDOW_WORDS:
-            wanted += lines.chunks(first)
-            taken += len(lines.chunks(first))
-            first += 1
+        if lines.spans:
+            first = next(
+                (n for n in range(len(lines.spans)) if lines.may_match(n, terms.probes)), 0
+            )
+            wanted += [chunk for n in _region(lines, first) for chunk in lines.chunks(n)]
     analyze_chunks(wanted)
     return [_snippet(lines, terms) for lines in texts], [highlight(t, terms) for t in titles]
 
@@ -231,14 +230,9 @@ def _snippet(lines: _Lines, terms: MatchTerms, *, words: int = WINDOW_WORDS) -> 
     if not lines.spans:
         return ""
     first = _best_line(lines, terms)
-    # The region the window is chosen in: the best line and the lines after it, up to twice
-    # the window's length (counted in chunks).
-    last = first
-    taken = len(lines.chunks(first))
-    while last + 1 < len(lines.spans) and taken < words * 2:
-        last += 1
-        taken += len(lines.chunks(last))
-    region = [a for n in range(first, last + 1) for a in lines.analyses(n)]
+    region_lines = _region(lines, first, words)
+    last = region_lines[-1]
+    region = [a for n in region_lines for a in lines.analyses(n)]
     size = sum(map(len, map(CHUNK_WORDS, region)))
     if not size:
         return ""
@@ -251,6 +245,17 @@ def _snippet(lines: _Lines, terms: MatchTerms, *, words: int = WINDOW_WORDS) -> 
     prefix = ELLIPSIS + " " if start > 0 or first > 0 else ""
     more = end < size or last < len(lines.spans) - 1
     return prefix + body + (" " + ELLIPSIS if more else "")
+
+
+def _region(lines: _Lines, first: int, words: int = WINDOW_WORDS) -> range:
+    """The lines a snippet's window is chosen in: line `first` and the lines after it, up to
+    twice the window's length (counted in chunks)."""
+    last = first
+    taken = len(lines.chunks(first))
+    while last + 1 < len(lines.spans) and taken < words * 2:
+        last += 1
+        taken += len(lines.chunks(last))
+    return range(first, last + 1)
 
 
 def _best_line(lines: _Lines, terms: MatchTerms) -> int:
